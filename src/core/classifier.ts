@@ -1,0 +1,44 @@
+// The one interface every classifier (zero-shot, VLM) implements. Defined in core so that the run
+// orchestrator, the CLI and the extension depend on the abstraction, not on a concrete model.
+import type { CategorySet, ClassifierKind, Prediction } from './types';
+
+/** An image ready for classification: decoded lazily by the classifier from `bytes`. */
+export interface ImageInput {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the classified folder, '/' separated. */
+  relPath: string;
+  sha256: string;
+  bytes: Buffer;
+}
+
+/** Per-image outcome: a prediction, or an error message. Never both, never a fabricated prediction. */
+export type ClassifyOutcome = { ok: true; prediction: Prediction } | { ok: false; error: string };
+
+export interface ClassifierInfo {
+  kind: ClassifierKind;
+  /** The checkpoint id or directory, shown next to every score. */
+  checkpoint: string;
+  revision: string;
+  dtype: string;
+  /** VLM prompt version, if any. */
+  promptVersion?: string;
+}
+
+export interface Classifier {
+  readonly info: ClassifierInfo;
+  /**
+   * Classify a batch. Must return one outcome per input, in order. A failing image yields
+   * `{ok:false}` and does not fail the batch. Rejects only on cancellation or a fatal setup error.
+   */
+  classifyBatch(images: ImageInput[], set: CategorySet, signal?: AbortSignal): Promise<ClassifyOutcome[]>;
+  dispose?(): Promise<void>;
+}
+
+/** Progress of a model download or load, for progress bars. */
+export interface LoadProgress {
+  file: string;
+  loaded?: number;
+  total?: number;
+  status: string;
+}

@@ -1,0 +1,20 @@
+// What it takes to build a classifier. Shared by the CLI and the extension settings.
+import type { LoadProgress } from '../core/classifier';
+
+export type Dtype = 'fp32' | 'q8' | 'fp16';
+export const DEFAULT_ZERO_SHOT_MODEL = 'Xenova/clip-vit-base-patch32';
+
+export interface ZeroShotConfig {
+  kind: 'zero-shot';
+  /** A transformers.js hub id (CLIP, SigLIP, SigLIP 2) or a local model directory. */
+  model: string;
+  dtype: Dtype;
+  /** Writable directory for downloaded models and the image-embedding cache. */
+  cacheDir: string;
+  revision?: string;
+  /** Allow downloads from the Hugging Face hub (false: local directory only). */
+  allowRemote?: boolean;
+  onProgress?: (p: LoadProgress) => void;
+  /** ORT intra-op threads (default: all cores but one for decoding, at least 1). */
+  threads?: number;
+}

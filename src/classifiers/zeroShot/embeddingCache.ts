@@ -1,0 +1,112 @@
+// On-disk cache of image embeddings, keyed by (model id, revision, dtype) and the image's sha256.
+// One append-only file per model key: [magic+dim header][sha256 (32 bytes) + dim float32] records.
+// A torn record at the end (crash mid-append) is ignored on load. Re-classifying with edited
+// categories therefore encodes no image at all.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+
+const MAGIC = Buffer.from('ITEMB001');
+
+export interface EmbeddingKey {
+  model: string;
+  revision: string;
+  dtype: string;
+}
+
+export function embeddingKeyId(k: EmbeddingKey): string {
+  return createHash('sha256').update(JSON.stringify([k.model, k.revision, k.dtype])).digest('hex').slice(0, 24);
+}
+
+export class EmbeddingCache {
+  private map = new Map<string, Float32Array>();
+  private pending: Buffer[] = [];
+  private loaded = false;
+  readonly file: string;
+
+  constructor(
+    dir: string,
+    readonly key: EmbeddingKey,
+    readonly dim: number,
+  ) {
+    this.file = path.join(dir, embeddingKeyId(key) + `-${dim}.bin`);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    let buf: Buffer;
+    try {
+      buf = await fs.readFile(this.file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    const header = MAGIC.length + 4;
+    if (buf.length < header || !buf.subarray(0, MAGIC.length).equals(MAGIC) || buf.readUInt32LE(MAGIC.length) !== this.dim) {
+      // Not ours or another layout: start over rather than trust it.
+      await fs.rm(this.file, { force: true });
+      return;
+    }
+    const rec = 32 + this.dim * 4;
+    const n = Math.floor((buf.length - header) / rec);
+    // One aligned copy of all vectors, viewed per record.
+    const vecs = new Float32Array(n * this.dim);
+    for (let i = 0; i < n; i++) {
+      const off = header + i * rec;
+      const sha = buf.toString('hex', off, off + 32);
+      const v = vecs.subarray(i * this.dim, (i + 1) * this.dim);
+      for (let j = 0; j < this.dim; j++) v[j] = buf.readFloatLE(off + 32 + j * 4);
+      this.map.set(sha, v);
+    }
+    if ((buf.length - header) % rec !== 0) {
+      // Drop the torn tail so later appends stay aligned.
+      await fs.truncate(this.file, header + n * rec);
+    }
+  }
+
+  get(sha256: string): Float32Array | undefined {
+    return this.map.get(sha256);
+  }
+
+  entries(): IterableIterator<[string, Float32Array]> {
+    return this.map.entries();
+  }
+
+  put(sha256: string, vec: Float32Array): void {
+    if (vec.length !== this.dim) throw new Error(`embedding has ${vec.length} dims, cache expects ${this.dim}`);
+    if (this.map.has(sha256)) return;
+    const copy = Float32Array.from(vec);
+    this.map.set(sha256, copy);
+    const rec = Buffer.allocUnsafe(32 + this.dim * 4);
+    rec.write(sha256, 0, 32, 'hex');
+    Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength).copy(rec, 32);
+    this.pending.push(rec);
+  }
+
+  /** Appends new records. Each append is one write of whole records. */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const data = Buffer.concat(this.pending);
+    this.pending = [];
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    let exists = true;
+    try {
+      await fs.access(this.file);
+    } catch {
+      exists = false;
+    }
+    if (!exists) {
+      const header = Buffer.alloc(MAGIC.length + 4);
+      MAGIC.copy(header);
+      header.writeUInt32LE(this.dim, MAGIC.length);
+      await fs.appendFile(this.file, Buffer.concat([header, data]));
+    } else {
+      await fs.appendFile(this.file, data);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// Loads a CLIP / SigLIP checkpoint's split text and vision towers through @huggingface/transformers
+// (onnxruntime-node underneath): a hub id (downloaded once into the cache dir, with progress) or a
+// local model directory. Failures become messages that say what to do.
+import { existsSync, promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ZeroShotConfig } from '../config';
+import { specFromConfig, type PreprocessSpec } from './preprocess';
+import type { ScoreKind } from './scoring';
+
+type TJS = typeof import('@huggingface/transformers');
+let tjsPromise: Promise<TJS> | undefined;
+export function transformers(): Promise<TJS> {
+  return (tjsPromise ??= import('@huggingface/transformers'));
+}
+
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface Towers {
+  modelType: 'clip' | 'siglip';
+  /** The id or absolute directory the scores come from. */
+  checkpoint: string;
+  revision: string;
+  dtype: string;
+  isLocal: boolean;
+  /** The directory or hub id handed to transformers.js. */
+  source: string;
+  preprocess: PreprocessSpec;
+  scoreKind: ScoreKind;
+  encodeText(texts: string[]): Promise<Float32Array[]>;
+  encodeImages(pixels: Float32Array, n: number, h: number, w: number): Promise<Float32Array[]>;
+  /** Runs the joint model (onnx/model.onnx) on texts × one image: raw logits and both embeddings. */
+  jointLogits(texts: string[], pixels: Float32Array, h: number, w: number): Promise<{ logits: number[]; text: Float32Array[]; image: Float32Array }>;
+  dispose(): Promise<void>;
+}
+
+export function resolveLocalModel(model: string): string | undefined {
+  const looksLikePath = model.startsWith('.') || model.startsWith('/') || model.startsWith('~') || /^[A-Za-z]:[\\/]/.test(model);
+  const p = path.resolve(model.startsWith('~') ? path.join(os.homedir(), model.slice(1)) : model);
+  if (existsSync(p) && statSync(p).isDirectory()) return p;
+  if (looksLikePath) throw new ModelLoadError(`Model directory ${p} does not exist. Pass --model <dir> with config.json, tokenizer.json, preprocessor_config.json and onnx/*.onnx, or a Hugging Face model id.`);
+  return undefined;
+}
+
+/** A local model's revision: a fingerprint of its weight files, so a replaced model invalidates caches. */
+function localRevision(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of ['config.json', 'onnx/vision_model.onnx', 'onnx/vision_model_quantized.onnx', 'onnx/text_model.onnx']) {
+    const p = path.join(dir, f);
+    if (existsSync(p)) {
+      const s = statSync(p);
+      h.update(`${f}:${s.size}:${s.mtimeMs}`);
+    }
+  }
+  return 'local-' + h.digest('hex').slice(0, 12);
+}
+
+function explain(err: unknown, cfg: ZeroShotConfig, isLocal: boolean): ModelLoadError {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Could not locate file|ModelFileNotFound|not found|ENOENT/i.test(msg) && isLocal) {
+    return new ModelLoadError(`Model directory ${cfg.model} is incomplete: ${msg}. It needs config.json, tokenizer.json, tokenizer_config.json, preprocessor_config.json and onnx/text_model${cfg.dtype === 'fp32' ? '' : '_<dtype>'}.onnx + onnx/vision_model…onnx.`);
+  }
+  if (!isLocal && /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network|getaddrinfo|Unable to connect|local_files_only|allowRemoteModels/i.test(msg)) {
+    return new ModelLoadError(`Could not download "${cfg.model}" from the Hugging Face hub (${msg.split('\n')[0]}). If this machine is offline, download the model elsewhere and pass --model <dir> (or set imageTriage.model to that folder).`);
+  }
+  return new ModelLoadError(`Could not load model "${cfg.model}": ${msg.split('\n')[0]}`);
+}
+
+export async function loadTowers(cfg: ZeroShotConfig): Promise<Towers> {
+  const T = await transformers();
+  const localDir = resolveLocalModel(cfg.model);
+  const isLocal = !!localDir;
+  T.env.allowLocalModels = true;
+  T.env.allowRemoteModels = !isLocal && cfg.allowRemote !== false;
+  T.env.cacheDir = path.join(cfg.cacheDir, 'models');
+  T.env.logLevel = T.LogLevel?.ERROR ?? T.env.logLevel;
+  await fs.mkdir(T.env.cacheDir, { recursive: true });
+  const source = localDir ?? cfg.model;
+  const revision = isLocal ? localRevision(localDir!) : cfg.revision ?? 'main';
+  const threads = cfg.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const progress_callback = (p: { status: string; file?: string; loaded?: number; total?: number }) =>
+    cfg.onProgress?.({ status: p.status, file: p.file ?? '', loaded: p.loaded, total: p.total });
+  const common = {
+    dtype: cfg.dtype,
+    device: 'cpu' as const,
+    progress_callback,
+    ...(isLocal ? {} : { revision }),
+    session_options: {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all' as const,
+      executionMode: 'sequential' as const,
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+    },
+  };
+  try {
+    const config = (await T.AutoConfig.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) })) as unknown as Record<string, unknown>;
+    const rawType = String(config.model_type ?? '');
+    const modelType: 'clip' | 'siglip' = rawType.startsWith('siglip') ? 'siglip' : rawType === 'clip' ? 'clip' : (() => {
+      throw new ModelLoadError(`Model "${cfg.model}" has model_type "${rawType}"; Image Triage zero-shot supports CLIP, SigLIP and SigLIP 2 checkpoints.`);
+    })();
+    const ppFile = isLocal ? path.join(localDir!, 'preprocessor_config.json') : undefined;
+    const ppCfg = ppFile
+      ? JSON.parse(await fs.readFile(ppFile, 'utf8'))
+      : ((await T.AutoProcessor.from_pretrained(source, { progress_callback, revision })) as unknown as { image_processor: { config: Record<string, unknown> } }).image_processor.config;
+    const preprocess = specFromConfig(ppCfg, modelType);
+    const tokenizer = await T.AutoTokenizer.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) });
+    const TextCls = modelType === 'clip' ? T.CLIPTextModelWithProjection : T.SiglipTextModel;
+    const VisionCls = modelType === 'clip' ? T.CLIPVisionModelWithProjection : T.SiglipVisionModel;
+    const text = await TextCls.from_pretrained(source, common as never);
+    const vision = await VisionCls.from_pretrained(source, common as never);
+    const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
+    const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
+    const maxLen = (tokenizer as unknown as { model_max_length?: number }).model_max_length;
+    const rows = (t: { dims: number[]; data: Float32Array }) => {
+      const [n, d] = t.dims;
+      return Array.from({ length: n }, (_, i) => Float32Array.from(t.data.subarray(i * d, (i + 1) * d)));
+    };
+    return {
+      modelType,
+      checkpoint: cfg.model,
+      revision,
+      dtype: cfg.dtype,
+      isLocal,
+      source,
+      preprocess,
+      scoreKind: modelType === 'clip' ? 'softmax' : 'sigmoid',
+      async encodeText(texts) {
+        const inputs = modelType === 'clip'
+          ? tokenizer(texts, { padding: true, truncation: true })
+          : tokenizer(texts, { padding: 'max_length', truncation: true, max_length: maxLen && maxLen < 1e6 ? maxLen : 64 });
+        const out = (await text(inputs)) as Record<string, { dims: number[]; data: Float32Array }>;
+        return rows(out[textOut]);
+      },
+      async encodeImages(pixels, n, h, w) {
+        const pixel_values = new T.Tensor('float32', pixels, [n, 3, h, w]);
+        const out = (await vision({ pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
+        return rows(out[visionOut]);
+      },
+      async jointLogits(texts, pixels, h, w) {
+        const JointCls = modelType === 'clip' ? T.CLIPModel : T.SiglipModel;
+        const joint = await JointCls.from_pretrained(source, common as never);
+        try {
+          const inputs = modelType === 'clip'
+            ? tokenizer(texts, { padding: true, truncation: true })
+            : tokenizer(texts, { padding: 'max_length', truncation: true, max_length: maxLen && maxLen < 1e6 ? maxLen : 64 });
+          const pixel_values = new T.Tensor('float32', pixels, [1, 3, h, w]);
+          const out = (await joint({ ...inputs, pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
+          return { logits: Array.from(out.logits_per_image.data), text: rows(out.text_embeds), image: rows(out.image_embeds)[0] };
+        } finally {
+          await joint.dispose?.();
+        }
+      },
+      async dispose() {
+        await Promise.all([text.dispose?.(), vision.dispose?.()]);
+      },
+    };
+  } catch (e) {
+    if (e instanceof ModelLoadError) throw e;
+    throw explain(e, cfg, isLocal);
+  }
+}

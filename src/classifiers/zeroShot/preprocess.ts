@@ -1,0 +1,120 @@
+// Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json,
+// done in sharp (native, off the JS thread) instead of the transformers.js JS-side image ops.
+// CLIP: resize shortest edge → center crop → rescale → normalise. SigLIP: resize to H×W → normalise.
+import { ImageDecodeError, describeDecodeError, openImage } from '../../core/imageDecode';
+
+export interface PreprocessSpec {
+  /** Resize target: shortest edge, or exact height/width. */
+  resize: { shortestEdge: number } | { height: number; width: number };
+  crop?: { height: number; width: number };
+  mean: [number, number, number];
+  std: [number, number, number];
+  rescale: number;
+  kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3';
+}
+
+type Size = number | { shortest_edge?: number; height?: number; width?: number; longest_edge?: number };
+
+function asHW(s: Size | undefined): { height: number; width: number } | undefined {
+  if (s === undefined || s === null) return undefined;
+  if (typeof s === 'number') return { height: s, width: s };
+  if (s.height && s.width) return { height: s.height, width: s.width };
+  if (s.shortest_edge) return { height: s.shortest_edge, width: s.shortest_edge };
+  return undefined;
+}
+
+const KERNELS: Record<number, PreprocessSpec['kernel']> = { 0: 'nearest', 1: 'lanczos3', 2: 'linear', 3: 'cubic', 4: 'cubic', 5: 'cubic' };
+
+/** Reads the parts of preprocessor_config.json that matter for CLIP-family models. */
+export function specFromConfig(cfg: Record<string, unknown>, modelType: string): PreprocessSpec {
+  const size = cfg.size as Size | undefined;
+  const rescale = cfg.do_rescale === false ? 1 : typeof cfg.rescale_factor === 'number' ? cfg.rescale_factor : 1 / 255;
+  const norm = cfg.do_normalize !== false;
+  const mean = (norm ? (cfg.image_mean as number[]) : undefined) ?? (norm ? [0.5, 0.5, 0.5] : [0, 0, 0]);
+  const std = (norm ? (cfg.image_std as number[]) : undefined) ?? (norm ? [0.5, 0.5, 0.5] : [1, 1, 1]);
+  const kernel = KERNELS[typeof cfg.resample === 'number' ? cfg.resample : 3] ?? 'cubic';
+  let resize: PreprocessSpec['resize'];
+  if (typeof size === 'object' && size && size.shortest_edge) resize = { shortestEdge: size.shortest_edge };
+  else if (typeof size === 'number' && modelType === 'clip') resize = { shortestEdge: size };
+  else {
+    const hw = asHW(size);
+    if (!hw) throw new Error('preprocessor_config.json has no usable "size"');
+    resize = hw;
+  }
+  const crop = cfg.do_center_crop ? asHW(cfg.crop_size as Size) ?? asHW(size) : undefined;
+  return {
+    resize,
+    crop,
+    mean: [mean[0], mean[1], mean[2]],
+    std: [std[0], std[1], std[2]],
+    rescale,
+    kernel,
+  };
+}
+
+export function outputSize(spec: PreprocessSpec): { height: number; width: number } {
+  if (spec.crop) return spec.crop;
+  if ('height' in spec.resize) return spec.resize;
+  return { height: spec.resize.shortestEdge, width: spec.resize.shortestEdge };
+}
+
+/**
+ * Decodes and preprocesses one image into `out` (CHW float32) at `offset`.
+ * Throws ImageDecodeError with a clear message for corrupt, truncated, unsupported or huge images.
+ */
+export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: Float32Array, offset: number): Promise<void> {
+  const { height, width } = outputSize(spec);
+  let data: Buffer;
+  try {
+    let img = openImage(bytes);
+    if ('shortestEdge' in spec.resize) {
+      const s = spec.resize.shortestEdge;
+      // fit 'cover' with a square box equal to the crop is "shortest edge → s, then center crop".
+      if (spec.crop && spec.crop.height <= s && spec.crop.width <= s) {
+        img = img.resize(s, s, { fit: 'outside', kernel: spec.kernel });
+        const meta = { w: 0, h: 0 };
+        const resized = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+        meta.w = resized.info.width;
+        meta.h = resized.info.height;
+        const left = Math.max(0, Math.round((meta.w - width) / 2));
+        const top = Math.max(0, Math.round((meta.h - height) / 2));
+        data = cropRaw(resized.data, meta.w, resized.info.channels, left, top, width, height);
+        writeNormalised(data, 3, spec, out, offset, width * height);
+        return;
+      }
+      img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
+    } else {
+      img = img.resize(spec.resize.width, spec.resize.height, { fit: 'fill', kernel: spec.kernel });
+      if (spec.crop) img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
+    }
+    data = await img.removeAlpha().raw({ depth: 'uchar' }).toBuffer();
+  } catch (e) {
+    if (e instanceof ImageDecodeError) throw e;
+    throw new ImageDecodeError(describeDecodeError(e));
+  }
+  writeNormalised(data, 3, spec, out, offset, width * height);
+}
+
+function cropRaw(src: Buffer, srcW: number, ch: number, left: number, top: number, w: number, h: number): Buffer {
+  const out = Buffer.allocUnsafe(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = ((top + y) * srcW + (left + x)) * ch;
+      const d = (y * w + x) * 3;
+      out[d] = src[s];
+      out[d + 1] = src[s + 1];
+      out[d + 2] = src[s + 2];
+    }
+  }
+  return out;
+}
+
+function writeNormalised(hwc: Buffer, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {
+  if (hwc.length < plane * ch) throw new ImageDecodeError('decoded image has an unexpected size');
+  for (let c = 0; c < 3; c++) {
+    const a = spec.rescale / spec.std[c];
+    const b = -spec.mean[c] / spec.std[c];
+    const base = offset + c * plane;
+    for (let i = 0, s = c; i < plane; i++, s += ch) out[base + i] = hwc[s] * a + b;
+  }
+}

@@ -1,0 +1,187 @@
+// The zero-shot classifier: CLIP or SigLIP split towers, prompt ensembling, an on-disk image-embedding
+// cache, and the routing card. Category texts are encoded once per distinct prompt; images are
+// encoded once per (model, revision, dtype, content hash).
+import * as path from 'node:path';
+import type { Classifier, ClassifierInfo, ClassifyOutcome, ImageInput } from '../../core/classifier';
+import type { CategorySet, Prediction } from '../../core/types';
+import { categoriesHash, fillTemplate } from '../../core/categories';
+import type { ZeroShotConfig } from '../config';
+import { EmbeddingCache } from './embeddingCache';
+import { loadTowers, type Towers } from './modelLoader';
+import { logitScaleFor, type LogitScale } from './logitScale';
+import { outputSize, preprocessInto } from './preprocess';
+import { buildCard, dot, ensemble, l2normalise, modelScores } from './scoring';
+
+export interface CategoryEmbeddings {
+  names: string[];
+  /** Ensembled, normalised text embedding per category. */
+  ensembled: Float32Array[];
+  /** Filled prompts and their normalised embeddings per category. */
+  prompts: string[][];
+  promptEmbeddings: Float32Array[][];
+}
+
+export interface EncoderStats {
+  imagesEncoded: number;
+  textsEncoded: number;
+  imageCacheHits: number;
+}
+
+export class ZeroShotClassifier implements Classifier {
+  readonly info: ClassifierInfo;
+  readonly stats: EncoderStats = { imagesEncoded: 0, textsEncoded: 0, imageCacheHits: 0 };
+  private textMemo = new Map<string, Float32Array>();
+  private cache?: EmbeddingCache;
+  private inference: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly towers: Towers,
+    private readonly cfg: ZeroShotConfig,
+    readonly logit: LogitScale,
+  ) {
+    this.info = { kind: 'zero-shot', checkpoint: towers.checkpoint, revision: towers.revision, dtype: towers.dtype };
+  }
+
+  static async create(cfg: ZeroShotConfig): Promise<ZeroShotClassifier> {
+    const towers = await loadTowers(cfg);
+    const logit = await logitScaleFor(towers, cfg.cacheDir);
+    return new ZeroShotClassifier(towers, cfg, logit);
+  }
+
+  get modelLabel(): string {
+    return this.towers.modelType === 'clip' ? 'CLIP' : 'SigLIP';
+  }
+
+  /** Serialises ORT runs: decoding of the next batch overlaps, inference does not oversubscribe cores. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.inference.then(fn, fn);
+    this.inference = run.catch(() => undefined);
+    return run;
+  }
+
+  async encodeTexts(texts: string[]): Promise<Float32Array[]> {
+    const missing = [...new Set(texts.filter((t) => !this.textMemo.has(t)))];
+    if (missing.length) {
+      const vecs = await this.exclusive(() => this.towers.encodeText(missing));
+      this.stats.textsEncoded += missing.length;
+      missing.forEach((t, i) => this.textMemo.set(t, l2normalise(vecs[i])));
+    }
+    return texts.map((t) => this.textMemo.get(t)!);
+  }
+
+  async categoryEmbeddings(set: CategorySet): Promise<CategoryEmbeddings> {
+    const prompts = set.categories.map((c) => [...new Set(set.templates.map((t) => fillTemplate(t, c)))]);
+    const flat = await this.encodeTexts(prompts.flat());
+    let k = 0;
+    const promptEmbeddings = prompts.map((ps) => ps.map(() => flat[k++]));
+    return { names: set.categories.map((c) => c.name), ensembled: promptEmbeddings.map(ensemble), prompts, promptEmbeddings };
+  }
+
+  private async imageCache(dim: number): Promise<EmbeddingCache> {
+    if (!this.cache || this.cache.dim !== dim) {
+      this.cache = new EmbeddingCache(path.join(this.cfg.cacheDir, 'embeddings'), { model: this.info.checkpoint, revision: this.info.revision, dtype: this.info.dtype }, dim);
+      await this.cache.load();
+    }
+    return this.cache;
+  }
+
+  /** Normalised image embeddings (cached), or an Error per image that could not be decoded. */
+  async embedImages(images: ImageInput[], signal?: AbortSignal): Promise<(Float32Array | Error)[]> {
+    const dim = (await this.encodeTexts(['a photo']))[0].length;
+    const cache = await this.imageCache(dim);
+    const out: (Float32Array | Error)[] = images.map((im) => cache.get(im.sha256) ?? new Error('pending'));
+    const todo = images.map((im, i) => ({ im, i })).filter(({ im }) => !cache.get(im.sha256));
+    this.stats.imageCacheHits += images.length - todo.length;
+    if (!todo.length) return out;
+    const { height, width } = outputSize(this.towers.preprocess);
+    const plane = 3 * height * width;
+    const pixels = new Float32Array(todo.length * plane);
+    const decoded = await Promise.all(
+      todo.map(({ im }, j) => preprocessInto(im.bytes, this.towers.preprocess, pixels, j * plane).then(() => null, (e: Error) => e)),
+    );
+    const ok = todo.map((t, j) => ({ ...t, j })).filter(({ j }) => !decoded[j]);
+    todo.forEach(({ i }, j) => {
+      if (decoded[j]) out[i] = decoded[j]!;
+    });
+    if (!ok.length) return out;
+    if (signal?.aborted) throw abortError();
+    const batch = ok.length === todo.length ? pixels : compact(pixels, ok.map((o) => o.j), plane);
+    const vecs = await this.exclusive(() => this.towers.encodeImages(batch, ok.length, height, width));
+    this.stats.imagesEncoded += ok.length;
+    ok.forEach(({ im, i }, k) => {
+      const v = l2normalise(vecs[k]);
+      cache.put(im.sha256, v);
+      out[i] = v;
+    });
+    await cache.flush();
+    return out;
+  }
+
+  /** Scores one normalised image embedding against the categories: the card and its details. */
+  predict(image: Float32Array, sha256: string, set: CategorySet, cats: CategoryEmbeddings, hash = categoriesHash(set)): Prediction {
+    const cosines = cats.ensembled.map((t) => dot(image, t));
+    const scores = modelScores(cosines, this.towers.scoreKind, this.logit.scale, this.logit.bias);
+    const closest = (i: number) => {
+      let best = 0;
+      let bestCos = -Infinity;
+      cats.promptEmbeddings[i].forEach((e, j) => {
+        const c = dot(image, e);
+        if (c > bestCos) [best, bestCos] = [j, c];
+      });
+      return { prompt: cats.prompts[i][best], cosine: bestCos };
+    };
+    const { card, details, warnings } = buildCard({
+      set,
+      cosines,
+      scores,
+      kind: this.towers.scoreKind,
+      scale: this.logit.scale,
+      bias: this.logit.bias,
+      closest,
+      modelLabel: this.modelLabel,
+    });
+    return {
+      ...card,
+      classifier: 'zero-shot',
+      checkpoint: this.info.checkpoint,
+      revision: this.info.revision,
+      dtype: this.info.dtype,
+      categories_hash: hash,
+      mode: set.mode,
+      created_at: new Date().toISOString(),
+      image_sha256: sha256,
+      warnings,
+      zero_shot: details,
+    };
+  }
+
+  async classifyBatch(images: ImageInput[], set: CategorySet, signal?: AbortSignal): Promise<ClassifyOutcome[]> {
+    if (signal?.aborted) throw abortError();
+    const cats = await this.categoryEmbeddings(set);
+    const embs = await this.embedImages(images, signal);
+    const hash = categoriesHash(set);
+    return embs.map((e, i) => (e instanceof Error ? { ok: false, error: e.message } : { ok: true, prediction: this.predict(e, images[i].sha256, set, cats, hash) }));
+  }
+
+  /** All cached image embeddings of this model, for instant re-scoring. */
+  async cachedEmbeddings(): Promise<Map<string, Float32Array>> {
+    const dim = (await this.encodeTexts(['a photo']))[0].length;
+    return new Map((await this.imageCache(dim)).entries());
+  }
+
+  async dispose(): Promise<void> {
+    await this.towers.dispose();
+  }
+}
+
+function compact(src: Float32Array, rows: number[], plane: number): Float32Array {
+  const out = new Float32Array(rows.length * plane);
+  rows.forEach((r, k) => out.set(src.subarray(r * plane, (r + 1) * plane), k * plane));
+  return out;
+}
+
+function abortError(): Error {
+  const e = new Error('The run was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}

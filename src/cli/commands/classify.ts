@@ -1,0 +1,84 @@
+// `image-triage classify <folder> --categories <file> [--model <id|dir>] [--mode …] [--dtype …]
+//   [--batch N] [--force] [--json] [--cache-dir DIR]`
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { CategoriesError, categoriesHash, parseCategories } from '../../core/categories';
+import type { Mode } from '../../core/types';
+import { runClassification, type RunSummary } from '../../core/run';
+import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../../classifiers/config';
+import { createClassifierFromFlags, CLASSIFIER_FLAGS } from '../classifierFlags';
+import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { createProgress } from '../progress';
+
+export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categories <file>] [--model <hub id|dir>] [--dtype fp32|q8|fp16]
+         [--mode single_label|multi_label] [--batch N] [--force] [--json] [--cache-dir <dir>]
+         [--classifier zero-shot|vlm] [--vlm-url <base url>] [--vlm-model <name>] [--send-images]
+  --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.`;
+
+export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  const a = parseArgs(argv, {
+    booleans: ['force', 'json', 'send-images'],
+    values: ['categories', 'model', 'dtype', 'mode', 'batch', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS],
+  });
+  if (a.positionals.length !== 1) throw new UsageError('classify takes exactly one folder');
+  const root = path.resolve(a.positionals[0]);
+  const stat = await fs.stat(root).catch(() => null);
+  if (!stat?.isDirectory()) throw new UsageError(`folder ${root} does not exist or is not a directory`);
+  const catFile = path.resolve(flag(a, 'categories') ?? path.join(root, 'categories.json'));
+  let text: string;
+  try {
+    text = await fs.readFile(catFile, 'utf8');
+  } catch {
+    throw new UsageError(`categories file ${catFile} not found. Create it (see README "Categories file") or pass --categories <file>.`);
+  }
+  const { set, warnings } = parseCategories(text, catFile);
+  const mode = choiceFlag<Mode>(a, 'mode', ['single_label', 'multi_label']);
+  if (mode) set.mode = mode;
+  const dtype = choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']) ?? 'fp32';
+  const batchSize = intFlag(a, 'batch', 1, 512) ?? 16;
+  for (const w of warnings) io.err(`warning: ${w}\n`);
+
+  const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
+  io.err(`model: ${classifier.info.checkpoint} (${classifier.info.kind}, ${classifier.info.dtype}${classifier.info.revision ? `, ${classifier.info.revision}` : ''})\n`);
+  const progress = createProgress(io.err, !!io.isTTY);
+  let summary: RunSummary;
+  try {
+    summary = await runClassification({
+      root,
+      set,
+      categoriesHash: categoriesHash(set),
+      classifier,
+      batchSize,
+      force: has(a, 'force'),
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'progress') progress.update(e.done, e.total);
+        else if (e.type === 'discovered') for (const p of e.problems) io.err(`warning: ${p.path}: ${p.message}\n`);
+      },
+    });
+  } finally {
+    progress.finish();
+    await classifier.dispose?.();
+  }
+  printSummary(summary, io);
+  if (has(a, 'json')) io.out(JSON.stringify(summary) + '\n');
+  if (summary.cancelled) return 130;
+  return summary.failed > 0 ? 2 : 0;
+}
+
+function printSummary(s: RunSummary, io: CliIO): void {
+  const lines = [
+    `${s.cancelled ? 'Cancelled' : 'Done'}: ${s.total} images in ${(s.elapsedMs / 1000).toFixed(1)}s — ${s.classified} classified, ${s.skipped} skipped (already current), ${s.failed} failed.`,
+    `Checkpoint: ${s.checkpoint}`,
+    'Per category:',
+    ...Object.entries(s.perCategory).map(([n, c]) => `  ${n.padEnd(24)} ${c}`),
+    `Review queue (nothing fits or low confidence): ${s.reviewQueue}`,
+  ];
+  if (s.errors.length) {
+    lines.push(`Errors (${s.errors.length}):`);
+    for (const e of s.errors) lines.push(`  ${e.relPath}: ${e.message}`);
+  }
+  io.out(lines.join('\n') + '\n');
+}
+
+export { CategoriesError };

@@ -1,0 +1,90 @@
+// The `image-triage` command line: a headless front end over the same core as the extension.
+import { CategoriesError } from '../core/categories';
+import { ModelLoadError } from '../classifiers/zeroShot';
+import { UsageError, type CliIO } from './args';
+import { CLASSIFY_USAGE, classifyCommand } from './commands/classify';
+import { REVIEW_USAGE, reviewCommand } from './commands/review';
+import { showCommand } from './commands/show';
+import { auditCommand } from './commands/audit';
+import { reportCommand } from './commands/report';
+import { makeTinyModelCommand } from './commands/makeTinyModel';
+
+const VERSION = '0.1.0';
+
+const HELP = `image-triage ${VERSION} — classify, review and audit image folders
+
+${CLASSIFY_USAGE}
+${REVIEW_USAGE}
+usage: image-triage show <image> [--json]
+usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> --verdict accurate|partly|hallucinated|skip …
+usage: image-triage report <folder> --format md|html|json [--out <file>]
+usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
+
+Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
+
+export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'classify':
+        return await classifyCommand(rest, io, signal);
+      case 'review':
+        return await reviewCommand(rest, io);
+      case 'show':
+        return await showCommand(rest, io);
+      case 'audit':
+        return await auditCommand(rest, io);
+      case 'report':
+        return await reportCommand(rest, io);
+      case 'make-tiny-model':
+        return await makeTinyModelCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.out(VERSION + '\n');
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP + '\n');
+        return cmd === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\nRun "image-triage --help" for usage.\n`);
+      return 1;
+    }
+    if (e instanceof CategoriesError || e instanceof ModelLoadError) {
+      io.err(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  const ac = new AbortController();
+  let interrupted = 0;
+  process.on('SIGINT', () => {
+    if (++interrupted > 1) process.exit(130);
+    process.stderr.write('\nCancelling after the current batch… (Ctrl+C again to quit now)\n');
+    ac.abort();
+  });
+  const io: CliIO = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    isTTY: !!process.stderr.isTTY,
+    env: process.env,
+  };
+  main(process.argv.slice(2), io, ac.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`error: ${(e as Error)?.stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

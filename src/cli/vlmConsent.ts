@@ -1,0 +1,24 @@
+// Images go to a remote VLM endpoint only after the user agreed. On the command line, agreeing is
+// the --send-images flag; endpoints on this machine (loopback) need no consent.
+import { UsageError } from './args';
+export { createVlmClassifier } from '../classifiers/vlm/vlmClassifier';
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+  } catch {
+    return false;
+  }
+}
+
+export function requireRemoteConsent(baseUrl: string, agreed: boolean): void {
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--vlm-url "${baseUrl}" is not a valid URL (example: http://localhost:11434/v1)`);
+  }
+  if (!isLoopbackUrl(baseUrl) && !agreed) {
+    throw new UsageError(`--vlm-url ${baseUrl} is not on this machine: your images would be uploaded to it. Add --send-images to agree.`);
+  }
+}

@@ -1,0 +1,235 @@
+// The classification run shared by the CLI and the extension: discover images, skip the ones whose
+// prediction is current, classify the rest in batches (two in flight, so decoding overlaps inference),
+// and write each result atomically to its sidecar. A failing image never stops the run.
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { Classifier, ImageInput } from './classifier';
+import type { CategorySet, Prediction, Sidecar } from './types';
+import { ROUTE_REVIEW } from './types';
+import { applyPrediction, applyPredictionError, isPredictionCurrent, newSidecar, predictedLabels } from './sidecar';
+import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore';
+import { discoverImages } from './discovery';
+
+/** Larger files are refused before reading (a decoder would refuse most of them anyway). */
+export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
+
+export interface RunImage {
+  path: string;
+  relPath: string;
+  size: number;
+}
+
+export interface RunOptions {
+  root: string;
+  set: CategorySet;
+  categoriesHash: string;
+  classifier: Classifier;
+  batchSize?: number;
+  force?: boolean;
+  signal?: AbortSignal;
+  /** Pre-discovered images; otherwise the root is scanned. */
+  images?: RunImage[];
+  onEvent?: (e: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'discovered'; total: number; problems: { path: string; message: string }[] }
+  | { type: 'image'; relPath: string; path: string; status: 'classified' | 'skipped' | 'failed'; sidecar?: Sidecar; error?: string }
+  | { type: 'progress'; done: number; total: number };
+
+export interface RunSummary {
+  root: string;
+  checkpoint: string;
+  classifier: string;
+  total: number;
+  classified: number;
+  skipped: number;
+  failed: number;
+  cancelled: boolean;
+  /** Predicted-label counts over classified and skipped (current) images. */
+  perCategory: Record<string, number>;
+  /** Images routed to review (nothing fits, or low confidence). */
+  reviewQueue: number;
+  errors: { relPath: string; message: string }[];
+  warnings: string[];
+  elapsedMs: number;
+}
+
+interface Loaded {
+  img: RunImage;
+  input?: ImageInput;
+  sidecar: Sidecar | null;
+  error?: string;
+}
+
+async function loadOne(img: RunImage): Promise<Loaded> {
+  let sidecar: Sidecar | null = null;
+  try {
+    sidecar = await readSidecar(img.path);
+  } catch (e) {
+    if (e instanceof SidecarCorruptError) return { img, sidecar: null, error: e.message };
+    throw e;
+  }
+  try {
+    if (img.size > MAX_IMAGE_BYTES) throw new Error(`file is ${img.size} bytes, over the ${MAX_IMAGE_BYTES}-byte limit`);
+    const bytes = await fs.readFile(img.path);
+    if (bytes.length === 0) throw new Error('file is empty (0 bytes)');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { img, sidecar, input: { path: img.path, relPath: img.relPath, sha256, bytes } };
+  } catch (e) {
+    return { img, sidecar, error: `cannot read image: ${(e as Error).message}` };
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('The run was cancelled.');
+  e.name = 'AbortError';
+  return e;
+}
+
+export async function runClassification(opts: RunOptions): Promise<RunSummary> {
+  const start = Date.now();
+  const { classifier, set, signal } = opts;
+  const info = classifier.info;
+  const batchSize = Math.max(1, opts.batchSize ?? 16);
+  const emit = opts.onEvent ?? (() => undefined);
+  const summary: RunSummary = {
+    root: opts.root,
+    checkpoint: info.checkpoint,
+    classifier: info.kind,
+    total: 0,
+    classified: 0,
+    skipped: 0,
+    failed: 0,
+    cancelled: false,
+    perCategory: Object.fromEntries(set.categories.map((c) => [c.name, 0])),
+    reviewQueue: 0,
+    errors: [],
+    warnings: [],
+    elapsedMs: 0,
+  };
+
+  let images: RunImage[];
+  if (!opts.images) {
+    const found = await discoverImages(opts.root, { signal });
+    images = found.images;
+    emit({ type: 'discovered', total: images.length, problems: found.problems });
+    for (const p of found.problems) summary.warnings.push(`${p.path}: ${p.message}`);
+  } else {
+    images = opts.images;
+    emit({ type: 'discovered', total: images.length, problems: [] });
+  }
+  summary.total = images.length;
+  let done = 0;
+
+  const count = (p: Prediction | undefined) => {
+    if (!p) return;
+    for (const l of predictedLabels(p)) summary.perCategory[l] = (summary.perCategory[l] ?? 0) + 1;
+    if (p.would_route_to === ROUTE_REVIEW) summary.reviewQueue++;
+  };
+  const fail = async (l: Loaded, message: string) => {
+    summary.failed++;
+    summary.errors.push({ relPath: l.img.relPath, message });
+    let sidecar: Sidecar | undefined;
+    if (l.sidecar) {
+      const at = new Date().toISOString();
+      const written = await updateSidecar(l.img.path, (cur) =>
+        cur ? applyPredictionError(cur, { classifier: info.kind, checkpoint: info.checkpoint, message, at }) : null,
+      ).catch(() => null);
+      sidecar = written ?? undefined;
+    }
+    emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'failed', error: message, sidecar });
+  };
+  const progress = () => emit({ type: 'progress', done, total: images.length });
+
+  const classifyAndWrite = async (batch: Loaded[]) => {
+    const outcomes = await classifier.classifyBatch(batch.map((b) => b.input!), set, signal);
+    for (let i = 0; i < batch.length; i++) {
+      const l = batch[i];
+      const o = outcomes[i];
+      if (!o || !o.ok) {
+        await fail(l, o ? o.error : 'classifier returned no result');
+      } else {
+        const img = l.input!;
+        try {
+          const sc = await updateSidecar(l.img.path, (cur) =>
+            applyPrediction(cur ?? newSidecar({ name: path.basename(l.img.path), sha256: img.sha256, size: img.bytes.length }), o.prediction),
+          );
+          summary.classified++;
+          count(o.prediction);
+          emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'classified', sidecar: sc ?? undefined });
+        } catch (e) {
+          await fail(l, (e as Error).message);
+        }
+      }
+      done++;
+    }
+    progress();
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  let fatal: unknown;
+  const launch = (batch: Loaded[]) => {
+    const p = classifyAndWrite(batch).catch((e) => {
+      fatal ??= e;
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+
+  let pending: Loaded[] = [];
+  const READ_AHEAD = 8;
+  for (let i = 0; i < images.length && !fatal; i += READ_AHEAD) {
+    if (signal?.aborted) break;
+    const loaded = await Promise.all(images.slice(i, i + READ_AHEAD).map(loadOne));
+    for (const l of loaded) {
+      if (l.error || !l.input) {
+        await fail(l, l.error ?? 'unreadable');
+        done++;
+        continue;
+      }
+      const current =
+        !opts.force &&
+        isPredictionCurrent(l.sidecar, {
+          classifier: info.kind,
+          checkpoint: info.checkpoint,
+          revision: info.revision,
+          dtype: info.dtype,
+          categoriesHash: opts.categoriesHash,
+          sha256: l.input.sha256,
+        });
+      if (current) {
+        summary.skipped++;
+        count(l.sidecar!.predictions[info.kind]);
+        done++;
+        emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'skipped', sidecar: l.sidecar! });
+        continue;
+      }
+      pending.push(l);
+      if (pending.length >= batchSize) {
+        while (inFlight.size >= 2) await Promise.race(inFlight);
+        launch(pending);
+        pending = [];
+      }
+    }
+    progress();
+  }
+  if (pending.length && !signal?.aborted && !fatal) launch(pending);
+  await Promise.all(inFlight);
+  summary.elapsedMs = Date.now() - start;
+  if (signal?.aborted) {
+    summary.cancelled = true;
+    return summary;
+  }
+  if (fatal) {
+    if ((fatal as Error).name === 'AbortError') {
+      summary.cancelled = true;
+      return summary;
+    }
+    throw fatal;
+  }
+  return summary;
+}
+
+export { abortError };

@@ -1,0 +1,158 @@
+// Pure sidecar transitions: new, validate, apply a prediction, apply a human decision.
+// Invariant: classification never changes `review.labels` or `audit`; a reviewed image whose
+// prediction changes is marked `stale`, never dropped.
+import type {
+  ClassifierKind,
+  Prediction,
+  PredictionError,
+  Review,
+  ReviewEvent,
+  ReviewStatus,
+  Sidecar,
+} from './types';
+import { SIDECAR_SCHEMA, SIDECAR_VERSION } from './types';
+import { labelSet, sameLabels } from './routing';
+
+export function newSidecar(image: Sidecar['image']): Sidecar {
+  return {
+    schema: SIDECAR_SCHEMA,
+    version: SIDECAR_VERSION,
+    image: { ...image },
+    predictions: {},
+    errors: {},
+    review: { status: 'pending', labels: [], history: [] },
+    audit: [],
+  };
+}
+
+/** Checks the parsed JSON is a sidecar this version understands. Returns a problem, or null. */
+export function sidecarProblem(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  const v = value as Record<string, unknown>;
+  if (v.schema !== SIDECAR_SCHEMA) return `schema is not "${SIDECAR_SCHEMA}"`;
+  if (typeof v.version !== 'number') return 'version is missing';
+  if (v.version > SIDECAR_VERSION) return `version ${v.version} is newer than this tool understands (${SIDECAR_VERSION}); upgrade Image Triage`;
+  const img = v.image as Record<string, unknown> | undefined;
+  if (!img || typeof img.name !== 'string' || typeof img.sha256 !== 'string') return 'image.name/image.sha256 missing';
+  if (!v.predictions || typeof v.predictions !== 'object') return 'predictions is missing';
+  const r = v.review as Record<string, unknown> | undefined;
+  if (!r || typeof r.status !== 'string' || !Array.isArray(r.labels) || !Array.isArray(r.history)) return 'review is malformed';
+  if (!Array.isArray(v.audit)) return 'audit is not a list';
+  return null;
+}
+
+/** Fills optional containers that older writers may have left out. */
+export function normaliseSidecar(v: Sidecar): Sidecar {
+  return { ...v, errors: v.errors ?? {}, audit: v.audit ?? [] };
+}
+
+export function predictedLabels(p: Prediction | undefined): string[] {
+  return p ? labelSet(p.predicted_categories) : [];
+}
+
+const DECIDED: ReviewStatus[] = ['accepted', 'overridden', 'rejected'];
+
+/**
+ * Stores one classifier's prediction, replacing only that classifier's previous one and clearing its
+ * error. If the image was reviewed and the prediction the review was based on changed, the review is
+ * marked stale (labels kept).
+ */
+export function applyPrediction(sc: Sidecar, pred: Prediction, now = new Date().toISOString()): Sidecar {
+  const predictions = { ...sc.predictions, [pred.classifier]: pred };
+  const errors = { ...sc.errors };
+  delete errors[pred.classifier];
+  let review = sc.review;
+  const basis = review.based_on;
+  const affects = DECIDED.includes(review.status) && (!basis || basis.classifier === pred.classifier);
+  if (affects) {
+    const newLabels = predictedLabels(pred);
+    const changed =
+      !basis || !sameLabels(basis.labels, newLabels) || basis.categories_hash !== pred.categories_hash;
+    if (changed) {
+      const reason = !basis
+        ? 'prediction replaced'
+        : basis.categories_hash !== pred.categories_hash
+          ? 'categories changed since review'
+          : `prediction changed from [${basis.labels.join(', ')}] to [${newLabels.join(', ')}]`;
+      const ev: ReviewEvent = { action: 'stale', status: 'stale', labels: review.labels, by: 'image-triage', at: now, reason };
+      review = { ...review, status: 'stale', history: [...review.history, ev] };
+    }
+  }
+  return { ...sc, image: { ...sc.image, sha256: pred.image_sha256 }, predictions, errors, review };
+}
+
+export function applyPredictionError(sc: Sidecar, err: PredictionError): Sidecar {
+  return { ...sc, errors: { ...sc.errors, [err.classifier]: err } };
+}
+
+/** The prediction a reviewer sees by default: the most recent one. */
+export function primaryPrediction(sc: Sidecar, prefer?: ClassifierKind): Prediction | undefined {
+  if (prefer && sc.predictions[prefer]) return sc.predictions[prefer];
+  const all = Object.values(sc.predictions).filter((p): p is Prediction => !!p);
+  return all.sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+}
+
+export type ReviewDecision =
+  | { action: 'accept' }
+  | { action: 'label'; labels: string[] }
+  | { action: 'reject' };
+
+/**
+ * Records a human decision. accept → the prediction's labels; label → the given labels (accepted if
+ * they equal the prediction, overridden otherwise); reject → "none of these" (no labels).
+ */
+export function applyReview(
+  sc: Sidecar,
+  decision: ReviewDecision,
+  who: { by: string; note?: string; classifier?: ClassifierKind },
+  now = new Date().toISOString(),
+): Sidecar {
+  const pred = primaryPrediction(sc, who.classifier);
+  const predicted = predictedLabels(pred);
+  let status: ReviewStatus;
+  let labels: string[];
+  if (decision.action === 'accept') {
+    status = 'accepted';
+    labels = predicted;
+  } else if (decision.action === 'reject') {
+    status = 'rejected';
+    labels = [];
+  } else {
+    labels = [...new Set(decision.labels)];
+    status = pred && sameLabels(labels, predicted) ? 'accepted' : 'overridden';
+  }
+  const ev: ReviewEvent = { action: decision.action, status, labels, by: who.by, at: now, ...(who.note ? { note: who.note } : {}) };
+  const review: Review = {
+    status,
+    labels,
+    by: who.by,
+    at: now,
+    ...(who.note ? { note: who.note } : {}),
+    ...(pred
+      ? { based_on: { classifier: pred.classifier, labels: predicted, categories_hash: pred.categories_hash, checkpoint: pred.checkpoint } }
+      : {}),
+    history: [...sc.review.history, ev],
+  };
+  return { ...sc, review };
+}
+
+/** Undo: puts back a previous review exactly as it was. */
+export function restoreReview(sc: Sidecar, previous: Review): Sidecar {
+  return { ...sc, review: structuredClone(previous) };
+}
+
+/** A prediction is current when model, categories and image are unchanged: a resumed run skips it. */
+export function isPredictionCurrent(
+  sc: Sidecar | null,
+  key: { classifier: ClassifierKind; checkpoint: string; revision: string; dtype: string; categoriesHash: string; sha256: string },
+): boolean {
+  const p = sc?.predictions[key.classifier];
+  return (
+    !!p &&
+    p.checkpoint === key.checkpoint &&
+    p.revision === key.revision &&
+    p.dtype === key.dtype &&
+    p.categories_hash === key.categoriesHash &&
+    p.image_sha256 === key.sha256
+  );
+}

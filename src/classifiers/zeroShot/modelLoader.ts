@@ -84,8 +84,10 @@ export async function loadTowers(cfg: ZeroShotConfig): Promise<Towers> {
   const source = localDir ?? cfg.model;
   const revision = isLocal ? localRevision(localDir!) : cfg.revision ?? 'main';
   const threads = cfg.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  const progress_callback = (p: { status: string; file?: string; loaded?: number; total?: number }) =>
-    cfg.onProgress?.({ status: p.status, file: p.file ?? '', loaded: p.loaded, total: p.total });
+  // Progress is only news for downloads: a local directory loads in moments.
+  const progress_callback = (p: { status: string; file?: string; loaded?: number; total?: number }) => {
+    if (!isLocal) cfg.onProgress?.({ status: p.status, file: p.file ?? '', loaded: p.loaded, total: p.total });
+  };
   const common = {
     dtype: cfg.dtype,
     device: 'cpu' as const,

@@ -1,0 +1,232 @@
+// Finds the images of a folder tree. Pure Node (fs/promises, path); no vscode.
+//
+// Rules:
+//  - an image is a file whose extension is in IMAGE_EXTENSIONS, compared case-insensitively (.JPG counts);
+//  - names starting with "." (hidden files and folders) and folders named node_modules are skipped;
+//    sidecars (`*.labels.json`) are not images by extension, so they are never listed;
+//  - symbolic links to files and folders are followed. Every folder is entered at most once, keyed by its
+//    real path, so link loops terminate and a folder reachable twice is listed once. Real folders are
+//    walked before linked ones, so an image inside the tree keeps its own path rather than a link's;
+//  - a broken link, an unreadable folder or a file that vanishes mid-scan becomes a `problems` entry and the
+//    scan goes on. Only the root itself failing (missing, not a folder, unreadable) throws;
+//  - results are sorted by relPath ('/'-separated) with plain code-unit comparison, so the order is the same
+//    on every run and every machine, independent of locale.
+import { promises as fs, type Dirent } from 'node:fs';
+import path from 'node:path';
+import { SIDECAR_SUFFIX } from './types';
+
+/** Image file extensions, lower-case, without the dot. */
+export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze(['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif']);
+const IMAGE_EXT_SET = new Set(IMAGE_EXTENSIONS);
+
+export interface DiscoveredImage {
+  /** Absolute path (through any followed link). */
+  path: string;
+  /** Path relative to the root, '/'-separated. */
+  relPath: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+export interface DiscoveryProblem {
+  /** Absolute path of the entry that could not be used. */
+  path: string;
+  message: string;
+}
+
+export interface DiscoveryResult {
+  images: DiscoveredImage[];
+  problems: DiscoveryProblem[];
+}
+
+/** True when the path's extension is an image extension (case-insensitive). Sidecars are not images. */
+export function isImagePath(p: string): boolean {
+  if (p.endsWith(SIDECAR_SUFFIX)) return false;
+  const ext = path.extname(p);
+  return ext.length > 1 && IMAGE_EXT_SET.has(ext.slice(1).toLowerCase());
+}
+
+/** The sidecar next to an image: `<image path>.labels.json`. */
+export function sidecarPathFor(imagePath: string): string {
+  return imagePath + SIDECAR_SUFFIX;
+}
+
+function skippedName(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
+}
+
+function codeUnitCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}: ${err.message}` : String((e as Error)?.message ?? e);
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+interface Dir {
+  abs: string;
+  rel: string;
+  real: string;
+}
+
+interface Listing {
+  dir: Dir;
+  /** Real (non-link) subfolders, in name order. */
+  subdirs: Dir[];
+  /** Links to folders, to be walked after the real tree. */
+  linkedDirs: { abs: string; rel: string }[];
+  images: DiscoveredImage[];
+  problems: DiscoveryProblem[];
+}
+
+const CONCURRENCY = 32;
+
+/**
+ * Recursively list the images under `root`. Never throws for a problem below the root; see the rules at
+ * the top of this file. Rejects with the signal's reason when `opts.signal` is aborted.
+ */
+export async function discoverImages(root: string, opts: { signal?: AbortSignal } = {}): Promise<DiscoveryResult> {
+  const { signal } = opts;
+  signal?.throwIfAborted();
+  const rootAbs = path.resolve(root);
+  const rootStat = await fs.stat(rootAbs);
+  if (!rootStat.isDirectory()) throw new Error(`${rootAbs} is not a folder`);
+  const rootReal = await fs.realpath(rootAbs);
+
+  const images: DiscoveredImage[] = [];
+  const problems: DiscoveryProblem[] = [];
+  const visited = new Map<string, string>([[rootReal, '.']]); // real path -> relPath it was walked as
+  const pendingLinks: { abs: string; rel: string }[] = [];
+
+  const join = (rel: string, name: string) => (rel ? `${rel}/${name}` : name);
+
+  const list = async (dir: Dir, isRoot: boolean): Promise<Listing> => {
+    const listing: Listing = { dir, subdirs: [], linkedDirs: [], images: [], problems: [] };
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(dir.abs, { withFileTypes: true });
+    } catch (e) {
+      if (isRoot) throw e;
+      listing.problems.push({ path: dir.abs, message: `cannot read folder (${errorText(e)})` });
+      return listing;
+    }
+    entries.sort((a, b) => codeUnitCompare(a.name, b.name));
+    const files: { abs: string; rel: string }[] = [];
+    const links: { abs: string; rel: string }[] = [];
+    for (const ent of entries) {
+      if (skippedName(ent.name)) continue;
+      const abs = path.join(dir.abs, ent.name);
+      const rel = join(dir.rel, ent.name);
+      if (ent.isDirectory()) listing.subdirs.push({ abs, rel, real: path.join(dir.real, ent.name) });
+      else if (ent.isSymbolicLink()) links.push({ abs, rel });
+      else if (ent.isFile() && isImagePath(ent.name)) files.push({ abs, rel });
+    }
+    // Sizes of images, and what each link points to.
+    await mapLimit(
+      files,
+      CONCURRENCY,
+      async (f) => {
+        try {
+          const st = await fs.stat(f.abs);
+          listing.images.push({ path: f.abs, relPath: f.rel, size: st.size });
+        } catch (e) {
+          listing.problems.push({ path: f.abs, message: `cannot read file (${errorText(e)})` });
+        }
+      },
+      signal,
+    );
+    await mapLimit(
+      links,
+      CONCURRENCY,
+      async (l) => {
+        let st;
+        try {
+          st = await fs.stat(l.abs);
+        } catch (e) {
+          let target = '';
+          try {
+            target = ` -> ${await fs.readlink(l.abs)}`;
+          } catch {
+            // keep the message without the target
+          }
+          listing.problems.push({ path: l.abs, message: `broken symbolic link${target} (${errorText(e)})` });
+          return;
+        }
+        if (st.isDirectory()) listing.linkedDirs.push(l);
+        else if (st.isFile() && isImagePath(l.abs)) listing.images.push({ path: l.abs, relPath: l.rel, size: st.size });
+      },
+      signal,
+    );
+    return listing;
+  };
+
+  /** Breadth-first walk from `start`; claims each folder's real path before entering it. */
+  const walk = async (start: Dir, isRoot: boolean) => {
+    let level: Dir[] = [start];
+    let first = isRoot;
+    while (level.length) {
+      signal?.throwIfAborted();
+      const listings = await mapLimit(level, CONCURRENCY, (d) => list(d, first), signal);
+      first = false;
+      const next: Dir[] = [];
+      // Claims happen here, sequentially in a fixed order, so the result does not depend on I/O timing.
+      for (const l of listings) {
+        images.push(...l.images);
+        problems.push(...l.problems);
+        pendingLinks.push(...l.linkedDirs);
+        for (const d of l.subdirs) {
+          if (visited.has(d.real)) continue; // reached earlier through a link to one of its ancestors
+          visited.set(d.real, d.rel);
+          next.push(d);
+        }
+      }
+      level = next;
+    }
+  };
+
+  await walk({ abs: rootAbs, rel: '', real: rootReal }, true);
+
+  // Then linked folders, smallest relPath first, each at most once by real path.
+  while (pendingLinks.length) {
+    signal?.throwIfAborted();
+    pendingLinks.sort((a, b) => codeUnitCompare(b.rel, a.rel));
+    const link = pendingLinks.pop()!;
+    let real: string;
+    try {
+      real = await fs.realpath(link.abs);
+    } catch (e) {
+      problems.push({ path: link.abs, message: `cannot resolve symbolic link (${errorText(e)})` });
+      continue;
+    }
+    const already = visited.get(real);
+    if (already !== undefined) {
+      problems.push({
+        path: link.abs,
+        message: `symbolic link to a folder already scanned as "${already}" (a link loop or a duplicate); skipped`,
+      });
+      continue;
+    }
+    visited.set(real, link.rel);
+    await walk({ abs: link.abs, rel: link.rel, real }, false);
+  }
+
+  images.sort((a, b) => codeUnitCompare(a.relPath, b.relPath));
+  problems.sort((a, b) => codeUnitCompare(a.path, b.path));
+  return { images, problems };
+}

@@ -1,7 +1,7 @@
 // Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json,
 // done in sharp (native, off the JS thread) instead of the transformers.js JS-side image ops.
 // CLIP: resize shortest edge → center crop → rescale → normalise. SigLIP: resize to H×W → normalise.
-import { ImageDecodeError, describeDecodeError, openImage } from '../../core/imageDecode';
+import { ImageDecodeError, describeDecodeError, imageSize, openImage } from '../../core/imageDecode';
 
 export interface PreprocessSpec {
   /** Resize target: shortest edge, or exact height/width. */
@@ -68,21 +68,17 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
   try {
     let img = openImage(bytes);
     if ('shortestEdge' in spec.resize) {
-      const s = spec.resize.shortestEdge;
-      // fit 'cover' with a square box equal to the crop is "shortest edge → s, then center crop".
-      if (spec.crop && spec.crop.height <= s && spec.crop.width <= s) {
-        img = img.resize(s, s, { fit: 'outside', kernel: spec.kernel });
-        const meta = { w: 0, h: 0 };
-        const resized = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-        meta.w = resized.info.width;
-        meta.h = resized.info.height;
-        const left = Math.max(0, Math.round((meta.w - width) / 2));
-        const top = Math.max(0, Math.round((meta.h - height) / 2));
-        data = cropRaw(resized.data, meta.w, resized.info.channels, left, top, width, height);
-        writeNormalised(data, 3, spec, out, offset, width * height);
-        return;
+      // As transformers.js does it: scale the shortest edge to s (sizes floored), then center-crop.
+      const src = await imageSize(bytes);
+      const f = spec.resize.shortestEdge / Math.min(src.width, src.height);
+      const rw = Math.max(1, Math.floor(Number((src.width * f).toFixed(2))));
+      const rh = Math.max(1, Math.floor(Number((src.height * f).toFixed(2))));
+      img = img.resize(rw, rh, { fit: 'fill', kernel: spec.kernel });
+      if (spec.crop && spec.crop.width <= rw && spec.crop.height <= rh) {
+        img = img.extract({ left: Math.floor((rw - width) / 2), top: Math.floor((rh - height) / 2), width, height });
+      } else if (spec.crop) {
+        img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
       }
-      img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
     } else {
       img = img.resize(spec.resize.width, spec.resize.height, { fit: 'fill', kernel: spec.kernel });
       if (spec.crop) img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
@@ -93,20 +89,6 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
     throw new ImageDecodeError(describeDecodeError(e));
   }
   writeNormalised(data, 3, spec, out, offset, width * height);
-}
-
-function cropRaw(src: Buffer, srcW: number, ch: number, left: number, top: number, w: number, h: number): Buffer {
-  const out = Buffer.allocUnsafe(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = ((top + y) * srcW + (left + x)) * ch;
-      const d = (y * w + x) * 3;
-      out[d] = src[s];
-      out[d + 1] = src[s + 1];
-      out[d + 2] = src[s + 2];
-    }
-  }
-  return out;
 }
 
 function writeNormalised(hwc: Buffer, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {

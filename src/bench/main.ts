@@ -1,0 +1,224 @@
+// `npm run bench`: classification throughput against the model's own limit, on a random-weight model
+// with exactly the shape and cost of openai/clip-vit-base-patch32. Everything is measured in this one
+// run and printed as a table; the last line is the machine-readable `ratios:` line.
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ZeroShotClassifier } from '../classifiers/zeroShot';
+import type { Dtype } from '../classifiers/config';
+import { outputSize, preprocessInto } from '../classifiers/zeroShot/preprocess';
+import { transformers } from '../classifiers/zeroShot/modelLoader';
+import { categoriesHash } from '../core/categories';
+import { runClassification } from '../core/run';
+import { applyPrediction, newSidecar } from '../core/sidecar';
+import { updateSidecar } from '../core/sidecarStore';
+import { ThumbnailCache } from '../core/thumbnails';
+import type { CategorySet, Prediction } from '../core/types';
+import { DEFAULT_BENCH_OUT, generateBenchModel } from '../devmodels/benchModel';
+import { benchCategories, benchImages, cifarImages, stage } from './images';
+import { LoopDelay, peakRssMB, rssMB, table, timed } from './measure';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : def;
+};
+const quick = argv.includes('--quick');
+const MODEL = path.resolve(opt('model', DEFAULT_BENCH_OUT));
+const DTYPES = opt('dtypes', 'fp32,q8').split(',') as Dtype[];
+const BATCH = Number(opt('batch', '16'));
+const THREADS = Number(opt('threads', String(os.availableParallelism())));
+const N_OURS = Number(opt('images', quick ? '200' : '1000'));
+const N_LIMIT = quick ? 64 : 256;
+const N_NAIVE = quick ? 16 : 48;
+const N_OURS30 = quick ? 64 : 192;
+const N_LEAK = Number(opt('leak-images', quick ? '2000' : '10000'));
+const LEAK_MARK = Math.round(N_LEAK / 10);
+
+const log = (s: string) => process.stderr.write(s + '\n');
+const tmpCache = () => fs.mkdtemp(path.join(os.tmpdir(), 'bench-cache-'));
+const make = async (dtype: Dtype, cacheDir?: string) =>
+  ZeroShotClassifier.create({ kind: 'zero-shot', model: MODEL, dtype, cacheDir: cacheDir ?? (await tmpCache()), threads: THREADS });
+
+async function limit(c: ZeroShotClassifier, files: string[]): Promise<number> {
+  const { height, width } = outputSize(c.towers.preprocess);
+  const plane = 3 * height * width;
+  const px = new Float32Array(files.length * plane);
+  for (let i = 0; i < files.length; i++) await preprocessInto(await fs.readFile(files[i]), c.towers.preprocess, px, i * plane);
+  await c.towers.encodeImages(px.subarray(0, BATCH * plane), BATCH, height, width); // warm-up
+  const { seconds } = await timed(async () => {
+    for (let i = 0; i < files.length; i += BATCH) {
+      const n = Math.min(BATCH, files.length - i);
+      await c.towers.encodeImages(px.subarray(i * plane, (i + n) * plane), n, height, width);
+    }
+  });
+  return files.length / seconds;
+}
+
+async function ours(dtype: Dtype, dir: string, set: CategorySet): Promise<number> {
+  const c = await make(dtype);
+  await c.encodeTexts(['warm-up']);
+  const { value, seconds } = await timed(() => runClassification({ root: dir, set, categoriesHash: categoriesHash(set), classifier: c, batchSize: BATCH }));
+  await c.dispose();
+  if (value.failed) throw new Error(`ours: ${value.failed} images failed: ${value.errors[0]?.message}`);
+  return value.classified / seconds;
+}
+
+async function naive(dtype: Dtype, files: string[], set: CategorySet): Promise<number> {
+  const T = await transformers();
+  T.env.allowRemoteModels = false;
+  const pipe = await T.pipeline('zero-shot-image-classification', MODEL, {
+    dtype,
+    device: 'cpu',
+    session_options: { intraOpNumThreads: THREADS, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+  } as never);
+  const labels = set.categories.map((c) => c.name);
+  const run = (f: string) => (pipe as unknown as (img: string, l: string[], o: object) => Promise<unknown>)(f, labels, { hypothesis_template: 'a photo of {}' });
+  await run(files[0]);
+  const { seconds } = await timed(async () => {
+    for (const f of files) await run(f);
+  });
+  await (pipe as unknown as { dispose(): Promise<void> }).dispose();
+  return files.length / seconds;
+}
+
+interface LeakResult {
+  dir: string;
+  cacheDir: string;
+  rssAtMark: number;
+  rssAtEnd: number;
+  loop: { p50: number; p99: number; max: number };
+  ips: number;
+  predictions: Map<string, { path: string; sha: string }>;
+}
+
+async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
+  const dir = await stage(await cifarImages(N_LEAK), 'leak');
+  const cacheDir = await tmpCache();
+  const c = await make(dtype, cacheDir);
+  await c.encodeTexts(['warm-up']);
+  let rssAtMark = 0;
+  const predictions = new Map<string, { path: string; sha: string }>();
+  const loop = new LoopDelay();
+  loop.start();
+  const { value, seconds } = await timed(() =>
+    runClassification({
+      root: dir,
+      set,
+      categoriesHash: categoriesHash(set),
+      classifier: c,
+      batchSize: BATCH,
+      onEvent: (e) => {
+        if (e.type === 'progress' && !rssAtMark && e.done >= LEAK_MARK) rssAtMark = rssMB();
+        if (e.type === 'image' && e.sidecar) predictions.set(e.path, { path: e.path, sha: e.sidecar.image.sha256 });
+        if (e.type === 'progress' && e.done % 1000 < BATCH) log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB`);
+      },
+    }),
+  );
+  const delay = loop.stop();
+  const rssAtEnd = rssMB();
+  await c.dispose();
+  return { dir, cacheDir, rssAtMark, rssAtEnd, loop: delay, ips: value.classified / seconds, predictions };
+}
+
+async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
+  const c = await make(dtype, leak.cacheDir);
+  await c.encodeTexts(['warm-up']);
+  const edited: CategorySet = { ...set, categories: set.categories.map((k, i) => (i === 0 ? { ...k, description: k.description + ' Seen from a distance.' } : k)) };
+  const hash = categoriesHash(edited);
+  const before = c.stats.imagesEncoded;
+  let preds: Prediction[] = [];
+  const inMemory = await timed(async () => {
+    const embeddings = await c.cachedEmbeddings();
+    const cats = await c.categoryEmbeddings(edited);
+    preds = [...leak.predictions.values()].map(({ sha }) => c.predict(embeddings.get(sha)!, sha, edited, cats, hash));
+  });
+  if (c.stats.imagesEncoded !== before) throw new Error('rescore encoded images');
+  const entries = [...leak.predictions.values()];
+  const persist = await timed(async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const i = next++;
+        await updateSidecar(entries[i].path, (cur) => applyPrediction(cur ?? newSidecar({ name: path.basename(entries[i].path), sha256: entries[i].sha, size: 0 }), preds[i]));
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+  });
+  await c.dispose();
+  return { n: preds.length, inMemory: inMemory.seconds, persist: persist.seconds };
+}
+
+async function thumbnails(files: string[]): Promise<number> {
+  const cache = new ThumbnailCache(await fs.mkdtemp(path.join(os.tmpdir(), 'bench-thumbs-')));
+  const { seconds } = await timed(() => Promise.all(files.map((f) => cache.thumbnail(f, 256))));
+  return files.length / seconds;
+}
+
+async function main() {
+  if (!existsSync(path.join(MODEL, 'onnx/vision_model.onnx'))) {
+    log(`Benchmark model not found at ${MODEL}; generating it (npm run bench:model)…`);
+    await generateBenchModel(MODEL, { log });
+  }
+  log(`model ${MODEL}, dtypes ${DTYPES.join(',')}, batch ${BATCH}, ORT threads ${THREADS}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);
+  const files = await benchImages(N_OURS);
+  const dir = await stage(files, 'ours');
+  const dir30 = await stage(files.slice(0, N_OURS30), 'ours30');
+  const set10 = benchCategories(10);
+  const set30 = benchCategories(30);
+  const rows: string[][] = [['measure', 'dtype', 'value', 'unit', 'notes']];
+  const ratios: Record<string, { ol: number; on10: number; on30: number }> = {};
+  for (const dtype of DTYPES) {
+    log(`[${dtype}] limit…`);
+    const lc = await make(dtype);
+    const lim = await limit(lc, files.slice(0, N_LIMIT));
+    await lc.dispose();
+    log(`[${dtype}] ours (10 categories, ${files.length} images)…`);
+    const o10 = await ours(dtype, dir, set10);
+    log(`[${dtype}] ours (30 categories, ${N_OURS30} images)…`);
+    const o30 = await ours(dtype, dir30, set30);
+    log(`[${dtype}] naive pipeline…`);
+    const n10 = await naive(dtype, files.slice(0, N_NAIVE), set10);
+    const n30 = await naive(dtype, files.slice(0, N_NAIVE), set30);
+    ratios[dtype] = { ol: o10 / lim, on10: o10 / n10, on30: o30 / n30 };
+    rows.push(
+      ['limit (vision tower, batched ORT)', dtype, lim.toFixed(2), 'img/s', `${N_LIMIT} preprocessed images, batch ${BATCH}`],
+      ['ours (classify, 10 categories)', dtype, o10.toFixed(2), 'img/s', `${files.length} images end to end incl. sidecars`],
+      ['ours (classify, 30 categories)', dtype, o30.toFixed(2), 'img/s', `${N_OURS30} images`],
+      ['naive pipeline, 10 labels', dtype, n10.toFixed(2), 'img/s', `${N_NAIVE} images, per-image calls`],
+      ['naive pipeline, 30 labels', dtype, n30.toFixed(2), 'img/s', `${N_NAIVE} images`],
+      ['ours / limit', dtype, ratios[dtype].ol.toFixed(3), 'ratio', 'target ≥ 0.9'],
+      ['ours / naive @10', dtype, ratios[dtype].on10.toFixed(2), 'ratio', 'target ≥ 1.5'],
+      ['ours / naive @30', dtype, ratios[dtype].on30.toFixed(2), 'ratio', 'grows with categories'],
+    );
+  }
+  const leakDtype = DTYPES.includes('q8') ? 'q8' : DTYPES[0];
+  log(`[${leakDtype}] leak run over ${N_LEAK} CIFAR images…`);
+  const leak = await leakRun(leakDtype, set10);
+  const growth = (leak.rssAtEnd - leak.rssAtMark) / leak.rssAtMark;
+  log('rescore…');
+  const rs = await rescore(leakDtype, leak, set10);
+  log('thumbnails…');
+  const th = await thumbnails(files.slice(0, Math.min(398, files.length)));
+  rows.push(
+    ['classify throughput, leak run', leakDtype, leak.ips.toFixed(2), 'img/s', `${N_LEAK} CIFAR images`],
+    ['rescore in memory (edited description)', leakDtype, rs.inMemory.toFixed(3), 's', `${rs.n} cached embeddings, 0 images encoded`],
+    ['persist rescored sidecars', leakDtype, rs.persist.toFixed(2), 's', `${rs.n} atomic writes`],
+    ['thumbnails (256 px webp)', '-', th.toFixed(1), 'img/s', 'hymenoptera photos'],
+    ['peak RSS', '-', peakRssMB().toFixed(0), 'MB', 'whole benchmark process'],
+    ['RSS at image ' + LEAK_MARK + ' → ' + N_LEAK, leakDtype, `${leak.rssAtMark.toFixed(0)} → ${leak.rssAtEnd.toFixed(0)}`, 'MB', `growth ${(growth * 100).toFixed(1)}% (target ≤ 5%)`],
+    ['event-loop delay p99 during run', leakDtype, leak.loop.p99.toFixed(1), 'ms', `p50 ${leak.loop.p50.toFixed(1)} ms, max ${leak.loop.max.toFixed(1)} ms (target < 50)`],
+  );
+  console.log(`\nImage Triage benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  console.log(`model: ${MODEL} (random weights, exact ViT-B/32 shape)\n`);
+  console.log(table(rows));
+  const worst = (k: 'ol' | 'on10') => Math.min(...Object.values(ratios).map((r) => r[k]));
+  console.log(`\n(ratios: the worst over dtypes ${DTYPES.join(', ')}; each compares like with like)`);
+  console.log(`ratios: ours_vs_limit=${worst('ol').toFixed(3)} ours_vs_naive=${worst('on10').toFixed(2)} rescore10k_s=${rs.inMemory.toFixed(3)} rss_growth=${growth.toFixed(3)}`);
+  await Promise.all([dir, dir30, leak.dir].map((d) => fs.rm(d, { recursive: true, force: true })));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+// Our sharp preprocessing must feed the vision tower what transformers.js's own processor would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { outputSize, preprocessInto, specFromConfig } from '../../../src/classifiers/zeroShot/preprocess';
+import { transformers } from '../../../src/classifiers/zeroShot/modelLoader';
+import { SHARED, photos } from '../../support/fixtures';
+
+const CLIP_DIR = path.join(SHARED, 'models/clip-vit-base-patch32');
+
+test('CLIP preprocessing of a real photo matches transformers.js AutoProcessor closely', async () => {
+  const cfg = JSON.parse(await fs.readFile(path.join(CLIP_DIR, 'preprocessor_config.json'), 'utf8'));
+  const spec = specFromConfig(cfg, 'clip');
+  assert.deepEqual(outputSize(spec), { height: 224, width: 224 });
+  const T = await transformers();
+  T.env.allowRemoteModels = false;
+  const processor = await T.AutoProcessor.from_pretrained(CLIP_DIR);
+  for (const file of await photos(3)) {
+    const bytes = await fs.readFile(file);
+    const ours = new Float32Array(3 * 224 * 224);
+    await preprocessInto(bytes, spec, ours, 0);
+    const image = await T.RawImage.read(file);
+    const theirs = ((await processor(image)) as { pixel_values: { data: Float32Array; dims: number[] } }).pixel_values;
+    assert.deepEqual(theirs.dims, [1, 3, 224, 224]);
+    let diff = 0;
+    let corr = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < ours.length; i++) {
+      diff += Math.abs(ours[i] - theirs.data[i]);
+      corr += ours[i] * theirs.data[i];
+      na += ours[i] ** 2;
+      nb += theirs.data[i] ** 2;
+    }
+    const mad = diff / ours.length;
+    const cos = corr / Math.sqrt(na * nb);
+    // Resampling kernels differ slightly; the images must be the same picture, same crop, same scale.
+    assert.ok(mad < 0.08, `${path.basename(file)}: mean abs diff ${mad}`);
+    assert.ok(cos > 0.98, `${path.basename(file)}: cosine ${cos}`);
+  }
+});
+
+test('SigLIP-style configs resize straight to height×width with mean/std 0.5', () => {
+  const spec = specFromConfig({ do_resize: true, size: { height: 224, width: 224 }, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5], rescale_factor: 1 / 255 }, 'siglip');
+  assert.deepEqual(spec.resize, { height: 224, width: 224 });
+  assert.equal(spec.crop, undefined);
+  assert.deepEqual(outputSize(spec), { height: 224, width: 224 });
+});

@@ -131,7 +131,8 @@ async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
   const inMemory = await timed(async () => {
     const embeddings = await c.cachedEmbeddings();
     const cats = await c.categoryEmbeddings(edited);
-    preds = [...leak.predictions.values()].map(({ sha }) => c.predict(embeddings.get(sha)!, sha, edited, cats, hash));
+    const now = new Date().toISOString();
+    preds = [...leak.predictions.values()].map(({ sha }) => c.predict(embeddings.get(sha)!, sha, edited, cats, hash, now));
   });
   if (c.stats.imagesEncoded !== before) throw new Error('rescore encoded images');
   const entries = [...leak.predictions.values()];

@@ -43,6 +43,10 @@ export function cardRoute(predicted: PredictedCategory[], fitsAny: boolean): str
 
 /** Cuts text to at most `max` words, adding an ellipsis when it cut. */
 export function truncateWords(text: string, max = DECISION_BASIS_MAX_WORDS): { text: string; truncated: boolean } {
+  // Fast path: fewer separators than allowed words means nothing to cut.
+  let spaces = 0;
+  for (let i = 0; i < text.length && spaces < max; i++) if (text.charCodeAt(i) <= 32) spaces++;
+  if (spaces < max && text === text.trim() && !/\s\s/.test(text)) return { text, truncated: false };
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length <= max) return { text: words.join(' '), truncated: false };
   return { text: words.slice(0, max).join(' ') + '…', truncated: true };

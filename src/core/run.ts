@@ -198,6 +198,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
           dtype: info.dtype,
           categoriesHash: opts.categoriesHash,
           sha256: l.input.sha256,
+          promptVersion: info.promptVersion,
         });
       if (current) {
         summary.skipped++;

@@ -144,7 +144,7 @@ export function restoreReview(sc: Sidecar, previous: Review): Sidecar {
 /** A prediction is current when model, categories and image are unchanged: a resumed run skips it. */
 export function isPredictionCurrent(
   sc: Sidecar | null,
-  key: { classifier: ClassifierKind; checkpoint: string; revision: string; dtype: string; categoriesHash: string; sha256: string },
+  key: { classifier: ClassifierKind; checkpoint: string; revision: string; dtype: string; categoriesHash: string; sha256: string; promptVersion?: string },
 ): boolean {
   const p = sc?.predictions[key.classifier];
   return (
@@ -153,6 +153,7 @@ export function isPredictionCurrent(
     p.revision === key.revision &&
     p.dtype === key.dtype &&
     p.categories_hash === key.categoriesHash &&
-    p.image_sha256 === key.sha256
+    p.image_sha256 === key.sha256 &&
+    p.prompt_version === key.promptVersion
   );
 }

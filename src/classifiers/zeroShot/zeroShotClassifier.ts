@@ -118,7 +118,7 @@ export class ZeroShotClassifier implements Classifier {
   }
 
   /** Scores one normalised image embedding against the categories: the card and its details. */
-  predict(image: Float32Array, sha256: string, set: CategorySet, cats: CategoryEmbeddings, hash = categoriesHash(set)): Prediction {
+  predict(image: Float32Array, sha256: string, set: CategorySet, cats: CategoryEmbeddings, hash = categoriesHash(set), now = new Date().toISOString()): Prediction {
     const cosines = cats.ensembled.map((t) => dot(image, t));
     const scores = modelScores(cosines, this.towers.scoreKind, this.logit.scale, this.logit.bias);
     const closest = (i: number) => {
@@ -148,7 +148,7 @@ export class ZeroShotClassifier implements Classifier {
       dtype: this.info.dtype,
       categories_hash: hash,
       mode: set.mode,
-      created_at: new Date().toISOString(),
+      created_at: now,
       image_sha256: sha256,
       warnings,
       zero_shot: details,
@@ -160,7 +160,8 @@ export class ZeroShotClassifier implements Classifier {
     const cats = await this.categoryEmbeddings(set);
     const embs = await this.embedImages(images, signal);
     const hash = categoriesHash(set);
-    return embs.map((e, i) => (e instanceof Error ? { ok: false, error: e.message } : { ok: true, prediction: this.predict(e, images[i].sha256, set, cats, hash) }));
+    const now = new Date().toISOString();
+    return embs.map((e, i) => (e instanceof Error ? { ok: false, error: e.message } : { ok: true, prediction: this.predict(e, images[i].sha256, set, cats, hash, now) }));
   }
 
   /** All cached image embeddings of this model, for instant re-scoring. */

@@ -15,6 +15,7 @@ const nodeTargets = [
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'src/bench/main.ts', out: 'dist/bench.js' },
   { entry: 'src/api/index.ts', out: 'dist/api.js' },
+  { entry: 'src/classifiers/zeroShot/towerWorker.ts', out: 'dist/towerWorker.js' },
 ];
 
 async function main() {

@@ -72,7 +72,8 @@ function explain(err: unknown, cfg: ZeroShotConfig, isLocal: boolean): ModelLoad
   return new ModelLoadError(`Could not load model "${cfg.model}": ${msg.split('\n')[0]}`);
 }
 
-export async function loadTowers(cfg: ZeroShotConfig): Promise<Towers> {
+/** Loads the towers on the calling thread. Use loadTowers (worker) anywhere an event loop matters. */
+export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   const T = await transformers();
   const localDir = resolveLocalModel(cfg.model);
   const isLocal = !!localDir;

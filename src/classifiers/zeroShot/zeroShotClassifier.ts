@@ -7,7 +7,8 @@ import type { CategorySet, Prediction } from '../../core/types';
 import { categoriesHash, fillTemplate } from '../../core/categories';
 import type { ZeroShotConfig } from '../config';
 import { EmbeddingCache } from './embeddingCache';
-import { loadTowers, type Towers } from './modelLoader';
+import type { Towers } from './modelLoader';
+import { loadTowersInWorker } from './workerTowers';
 import { logitScaleFor, type LogitScale } from './logitScale';
 import { outputSize, preprocessInto } from './preprocess';
 import { buildCard, dot, ensemble, l2normalise, modelScores } from './scoring';
@@ -43,7 +44,7 @@ export class ZeroShotClassifier implements Classifier {
   }
 
   static async create(cfg: ZeroShotConfig): Promise<ZeroShotClassifier> {
-    const towers = await loadTowers(cfg);
+    const towers = await loadTowersInWorker(cfg);
     const logit = await logitScaleFor(towers, cfg.cacheDir);
     return new ZeroShotClassifier(towers, cfg, logit);
   }

@@ -110,3 +110,18 @@ export class EmbeddingCache {
     }
   }
 }
+
+/** Every cached embedding of one model key, whatever its dimension (no model needs to be loaded). */
+export async function readCachedEmbeddings(dir: string, key: EmbeddingKey): Promise<Map<string, Float32Array>> {
+  const prefix = embeddingKeyId(key) + '-';
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const out = new Map<string, Float32Array>();
+  for (const f of names.filter((n) => n.startsWith(prefix) && n.endsWith('.bin'))) {
+    const dim = Number(f.slice(prefix.length, -4));
+    if (!Number.isInteger(dim) || dim <= 0) continue;
+    const cache = new EmbeddingCache(dir, key, dim);
+    await cache.load();
+    for (const [sha, v] of cache.entries()) out.set(sha, v);
+  }
+  return out;
+}

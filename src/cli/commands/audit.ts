@@ -2,6 +2,7 @@
 // `image-triage audit mark <image> --verdict accurate|partly|hallucinated|skip [--category-wrong <right>] …`
 // Sampling prints the sampled images one per line (the same lines for the same seed and predictions)
 // and marks each as awaiting audit in its sidecar. Marking records a verdict the way the panel does.
+import { PROBE_USAGE, probeCommand } from './probe';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexFolder } from '../../core/folderIndex';
@@ -23,7 +24,10 @@ export const AUDIT_USAGE = `${AUDIT_SAMPLE_USAGE}
   and marks each as awaiting audit. --size is a count; --margin a target 95% Wilson margin of error
   for the hallucination rate per classifier (worst case p = 0.5 unless --p is given). Default seed: 1.
 ${AUDIT_MARK_USAGE}
-  Without --category-wrong the predicted category is recorded as right (except for skip).`;
+  Without --category-wrong the predicted category is recorded as right (except for skip).
+${PROBE_USAGE}
+  Re-classifies a seeded sample with names only and with shuffled descriptions; warns when the
+  predictions barely change (the classifier ignores the descriptions).`;
 
 /** Seed used when --seed is not given, so that a plain `audit sample` is reproducible too. */
 export const DEFAULT_AUDIT_SEED = 1;
@@ -109,11 +113,12 @@ export async function auditCommand(args: string[], io: CliIO): Promise<number> {
   try {
     if (sub === 'sample') return await sample(rest, io);
     if (sub === 'mark') return await mark(rest, io);
+    if (sub === 'probe') return await probeCommand(rest, io);
     if (sub === undefined || sub === 'help' || sub === '--help') {
       io.out(AUDIT_USAGE + '\n');
       return sub === undefined ? 1 : 0;
     }
-    throw new UsageError(`unknown audit command "${sub}" (use sample or mark)`);
+    throw new UsageError(`unknown audit command "${sub}" (use sample, mark or probe)`);
   } catch (e) {
     if (e instanceof UsageError) {
       const usage = sub === 'mark' ? AUDIT_MARK_USAGE : sub === 'sample' ? AUDIT_SAMPLE_USAGE : AUDIT_USAGE;

@@ -4,20 +4,47 @@
 // "<name>-charts/" next to the report and linked relatively, which GitHub renders too.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { indexFolder } from '../../core/folderIndex';
+import { indexFolder, type IndexedImage } from '../../core/folderIndex';
+import { readCachedEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
+import { defaultCacheDir } from '../cacheDir';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
 import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
 
 export const REPORT_USAGE =
-  'usage: image-triage report <folder> [--format md|html|json] [--out <file>] [--suspects N]\n' +
+  'usage: image-triage report <folder> [--format md|html|json] [--out <file>] [--suspects N] [--duplicates <cosine>] [--cache-dir <dir>]\n' +
+  '  --duplicates lists near-duplicate pairs (cosine above the threshold, e.g. 0.95) from the cached zero-shot image embeddings.\n' +
   '  md is the default. With --out and md, charts are written to <file name>-charts/ beside the report.';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 
+/** Image embeddings of the folder's most used zero-shot checkpoint, from the on-disk cache. */
+async function embeddingsByRelPath(images: IndexedImage[], dir: string, io: CliIO): Promise<Map<string, Float32Array>> {
+  const counts = new Map<string, { n: number; key: { model: string; revision: string; dtype: string } }>();
+  for (const img of images) {
+    const p = img.sidecar?.predictions['zero-shot'];
+    if (!p) continue;
+    const id = JSON.stringify([p.checkpoint, p.revision, p.dtype]);
+    const c = counts.get(id) ?? { n: 0, key: { model: p.checkpoint, revision: p.revision, dtype: p.dtype } };
+    c.n++;
+    counts.set(id, c);
+  }
+  const best = [...counts.values()].sort((x, y) => y.n - x.n)[0];
+  const out = new Map<string, Float32Array>();
+  if (!best) return out;
+  const cached = await readCachedEmbeddings(dir, best.key);
+  for (const img of images) {
+    const sha = img.sidecar?.image.sha256;
+    const v = sha ? cached.get(sha) : undefined;
+    if (v) out.set(img.relPath, v);
+  }
+  io.err(`near duplicates: ${out.size} of ${images.length} images have cached embeddings for ${best.key.model}\n`);
+  return out;
+}
+
 async function run(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'out', 'suspects'] });
+  const a = parseArgs(args, { values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir'] });
   if (a.positionals.length !== 1) throw new UsageError('report takes one folder');
   const format = choiceFlag(a, 'format', FORMATS) ?? 'md';
   const suspects = intFlag(a, 'suspects', 0, 100000);
@@ -27,7 +54,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
   if (!st?.isDirectory()) throw new UsageError(`${a.positionals[0]} is not a folder`);
 
   const images = await indexFolder(root);
-  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects });
+  const dupFlag = flag(a, 'duplicates');
+  const duplicateThreshold = dupFlag === undefined ? undefined : Number(dupFlag);
+  if (duplicateThreshold !== undefined && !(duplicateThreshold > 0 && duplicateThreshold <= 1)) throw new UsageError('--duplicates takes a cosine threshold in (0, 1], e.g. 0.95');
+  const embeddings = duplicateThreshold === undefined ? undefined : await embeddingsByRelPath(images, path.join(flag(a, 'cache-dir') ?? defaultCacheDir(io.env), 'embeddings'), io);
+  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, embeddings, duplicateThreshold });
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
 
   if (!out) {

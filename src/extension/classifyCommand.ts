@@ -1,0 +1,159 @@
+// "Classify Images": categories → images → (consent for a remote VLM) → model (downloaded on first
+// use, with its own progress) → the run, with done/total, ETA and Cancel in a progress notification,
+// the status bar and the output channel. The review panel opens at once and fills in live.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { indexFolder } from '../core/folderIndex';
+import { runClassification, type RunSummary } from '../core/run';
+import { categoriesHash } from '../core/categories';
+import type { LoadProgress } from '../core/classifier';
+import { chooseCategories } from './categoriesPicker';
+import { openSetting, readSettings } from './settings';
+import { EtaEstimator, formatBytes, formatDuration, progressMessage } from './eta';
+import { ensureRemoteConsent } from './vlmAccess';
+import { SetupError } from './classifierProvider';
+import { ReviewSession } from './panel/reviewSession';
+import { ReviewPanel } from './panel/reviewPanel';
+import { displayPath, pickFolder, reviewer, workspaceRootOf, type Env } from './env';
+
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummary | undefined> {
+  const folder = await pickFolder(arg, 'Classify Images');
+  if (!folder) return;
+  const root = folder.fsPath;
+  const name = path.basename(root);
+  if (env.running.has(root)) {
+    void vscode.window.showInformationMessage(`Image Triage is already classifying ${name}.`);
+    return;
+  }
+  const ws = workspaceRootOf(folder);
+  const settings = readSettings(folder);
+  const cats = await chooseCategories(root, ws, env.log);
+  if (!cats) return;
+  const set = settings.mode === 'fromFile' ? cats.set : { ...cats.set, mode: settings.mode };
+  const hash = settings.mode === 'fromFile' ? cats.hash : categoriesHash(set);
+  env.running.add(root);
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Image Triage: ${name}`, cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        progress.report({ message: 'finding images…' });
+        const indexed = await indexFolder(root, { signal: ac.signal });
+        if (!indexed.length) {
+          void vscode.window.showWarningMessage(`No images in ${displayPath(root, ws)}. Image Triage reads .jpg, .jpeg, .png, .webp, .gif, .tif, .tiff and .avif files.`);
+          return undefined;
+        }
+        if (settings.classifier === 'vlm' && settings.vlm.baseUrl) {
+          const ok = await ensureRemoteConsent(env.ctx.globalState, settings.vlm.baseUrl, name, indexed.length);
+          if (!ok) {
+            env.log.info(`Classification of ${root} cancelled: no consent to send images to ${settings.vlm.baseUrl}`);
+            return undefined;
+          }
+        }
+        env.log.info(`Classifying ${indexed.length} images in ${root} with ${settings.classifier} (categories ${cats.source}, ${set.mode}, hash ${hash})`);
+        const session = new ReviewSession(root, set.categories.map((c) => ({ ...c })), set.mode, reviewer(), indexed);
+        ReviewPanel.show(session, { folderName: name, categoriesSource: displayPath(cats.source, ws) }, {
+          extensionUri: env.ctx.extensionUri,
+          thumbnails: env.thumbnails,
+          log: env.log,
+          thumbnailSize: settings.thumbnailSize,
+        });
+        const panel = () => ReviewPanel.get(root);
+        panel()?.setRun({ state: 'loading', done: 0, total: indexed.length, message: 'Loading the model…' });
+        env.statusBar.start(name);
+        progress.report({ message: 'loading the model…' });
+        const classifier = await env.provider.get(settings, ws, downloadReporter(progress, env));
+        if (ac.signal.aborted) return finish(env, folder, undefined, indexed.length);
+        const eta = new EtaEstimator();
+        let reported = 0;
+        const total = indexed.length;
+        panel()?.setRun({ state: 'running', done: 0, total });
+        const summary = await runClassification({
+          root,
+          set,
+          categoriesHash: hash,
+          classifier,
+          batchSize: settings.batchSize,
+          signal: ac.signal,
+          images: indexed.map(({ path: p, relPath, size }) => ({ path: p, relPath, size })),
+          onEvent: (e) => {
+            if (e.type === 'image') {
+              panel()?.runResult(e.path, e.sidecar, e.error);
+              if (e.status === 'failed') env.log.warn(`${e.relPath}: ${e.error}`);
+            } else if (e.type === 'progress') {
+              const secs = eta.update(e.done, e.total);
+              progress.report({ increment: ((e.done - reported) / Math.max(1, e.total)) * 100, message: progressMessage(e.done, e.total, secs) });
+              reported = e.done;
+              env.statusBar.progress(e.done, e.total, secs);
+              panel()?.setRun({ state: 'running', done: e.done, total: e.total });
+            }
+          },
+        });
+        return finish(env, folder, summary, total);
+      },
+    );
+  } catch (e) {
+    reportFailure(env, folder, e);
+    return undefined;
+  } finally {
+    env.running.delete(root);
+  }
+}
+
+function downloadReporter(progress: Progress, env: Env): (p: LoadProgress) => void {
+  const shown = new Map<string, number>();
+  return (p) => {
+    if (p.status === 'initiate' && p.file) env.log.info(`Downloading ${p.file}…`);
+    if (p.status === 'done' && p.file) env.log.info(`Downloaded ${p.file}`);
+    if (p.status !== 'progress' || !p.total || !p.file) return;
+    const pct = Math.floor(((p.loaded ?? 0) / p.total) * 100);
+    if ((shown.get(p.file) ?? -5) + 5 > pct && pct < 100) return;
+    shown.set(p.file, pct);
+    progress.report({ message: `downloading the model: ${p.file} ${pct}% of ${formatBytes(p.total)}` });
+  };
+}
+
+function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: number): RunSummary | undefined {
+  const root = folder.fsPath;
+  const panel = ReviewPanel.get(root);
+  if (!s || s.cancelled) {
+    const done = s ? s.classified + s.skipped + s.failed : 0;
+    env.log.info(`Cancelled ${root} after ${done} of ${total} images; finished sidecars are saved.`);
+    panel?.setRun({ state: 'cancelled', done, total });
+    env.statusBar.finish(`cancelled at ${done}/${total}`, folder, false);
+    void vscode.window.showInformationMessage(`Classification cancelled after ${done} of ${total} images. Their sidecars are saved; run Classify Images again to continue (finished images are skipped).`);
+    return s;
+  }
+  const per = Object.entries(s.perCategory).map(([k, v]) => `${k} ${v}`).join(', ');
+  env.log.info(
+    `Done ${root}: ${s.classified} classified, ${s.skipped} already current, ${s.failed} failed in ${formatDuration(s.elapsedMs / 1000)} (${s.checkpoint}). ${per}. Review queue: ${s.reviewQueue}.`,
+  );
+  for (const w of s.warnings) env.log.warn(w);
+  panel?.setRun({ state: 'done', done: s.total, total: s.total });
+  env.statusBar.finish(`${s.total} images${s.failed ? `, ${s.failed} failed` : ''}`, folder, s.failed === 0);
+  const buttons = [...(panel ? [] : ['Open Review Panel']), ...(s.failed ? ['Show Log'] : [])];
+  const msg = `Classified ${s.total} images in ${path.basename(root)}: ${per || 'no labels'}; ${s.reviewQueue} to review${s.failed ? `; ${s.failed} failed (see the log)` : ''}.`;
+  void (s.failed ? vscode.window.showWarningMessage(msg, ...buttons) : vscode.window.showInformationMessage(msg, ...buttons)).then((pick) => {
+    if (pick === 'Open Review Panel') void vscode.commands.executeCommand('imageTriage.openReviewPanel', folder);
+    if (pick === 'Show Log') env.log.show(true);
+  });
+  return s;
+}
+
+function reportFailure(env: Env, folder: vscode.Uri, e: unknown): void {
+  const err = e as Error;
+  const panel = ReviewPanel.get(folder.fsPath);
+  panel?.setRun({ state: 'failed', done: 0, total: 0, message: err.message });
+  env.statusBar.finish('failed', folder, false);
+  env.log.error(`Classifying ${folder.fsPath} failed: ${err.stack ?? err.message}`);
+  const setting = err instanceof SetupError ? err.setting : err.name === 'ModelLoadError' ? 'imageTriage.model' : err.name === 'VlmSetupError' ? 'imageTriage.vlm.baseUrl' : undefined;
+  const buttons = [...(setting ? ['Open Settings'] : []), 'Show Log'];
+  const msg = err.name === 'AbortError' ? 'Classification cancelled.' : `Image Triage could not classify ${path.basename(folder.fsPath)}: ${err.message}`;
+  void vscode.window.showErrorMessage(msg, ...buttons).then((pick) => {
+    if (pick === 'Open Settings' && setting) void openSetting(setting);
+    if (pick === 'Show Log') env.log.show(true);
+  });
+}

@@ -1,0 +1,272 @@
+// Hosts the review panel for one folder: serves the webview its HTML, images, thumbnails and details,
+// validates every message it sends, writes decisions through the session, and pushes live results
+// and external sidecar changes.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Sidecar } from '../../core/types';
+import type { ThumbnailCache } from '../../core/thumbnails';
+import type { HostMessage, PanelInit, RunState, WebviewMessage } from '../../shared/protocol';
+import { parseWebviewMessage } from '../../shared/protocol';
+import type { Logger } from '../log';
+import { DecisionError, type ReviewSession } from './reviewSession';
+import { panelHtml, makeNonce } from './html';
+import { ThumbQueue } from './thumbQueue';
+import { imageIdOf, resolveImageId } from './pathGuard';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  thumbnails: ThumbnailCache;
+  log: Logger;
+  thumbnailSize: number;
+}
+
+export interface PanelInfo {
+  folderName: string;
+  categoriesSource: string;
+}
+
+/** Formats a browser shows directly; others (TIFF) get a large thumbnail in the detail pane. */
+const BROWSER_FORMATS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
+const DETAIL_SIZE = 1024;
+
+export class ReviewPanel implements vscode.Disposable {
+  private static panels = new Map<string, ReviewPanel>();
+
+  static get(root: string): ReviewPanel | undefined {
+    return ReviewPanel.panels.get(path.resolve(root));
+  }
+
+  /** Opens (or reveals and re-initialises) the panel of `session.root`. */
+  static show(session: ReviewSession, info: PanelInfo, deps: PanelDeps): ReviewPanel {
+    const existing = ReviewPanel.get(session.root);
+    if (existing) {
+      existing.reset(session, info);
+      existing.panel.reveal();
+      return existing;
+    }
+    const p = new ReviewPanel(session, info, deps);
+    ReviewPanel.panels.set(path.resolve(session.root), p);
+    return p;
+  }
+
+  readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private run: RunState = { state: 'idle', done: 0, total: 0 };
+  private thumbs: ThumbQueue;
+  private pendingUpserts = new Map<string, true>();
+  private upsertTimer: ReturnType<typeof setTimeout> | undefined;
+  private changedSidecars = new Set<string>();
+  private watchTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  private constructor(
+    private session: ReviewSession,
+    private info: PanelInfo,
+    private readonly deps: PanelDeps,
+  ) {
+    const root = vscode.Uri.file(session.root);
+    this.panel = vscode.window.createWebviewPanel('imageTriage.review', `Review: ${info.folderName}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [
+        root,
+        vscode.Uri.file(deps.thumbnails.dir),
+        vscode.Uri.joinPath(deps.extensionUri, 'dist'),
+        vscode.Uri.joinPath(deps.extensionUri, 'media'),
+      ],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    const webview = this.panel.webview;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'review.css')).toString(),
+      title: `Review: ${info.folderName}`,
+    });
+    this.thumbs = this.makeThumbQueue();
+    this.disposables.push(
+      webview.onDidReceiveMessage((m) => this.onMessage(m).catch((e) => this.deps.log.error(`Review panel: ${(e as Error).stack ?? e}`))),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+    this.watch();
+  }
+
+  /** A live result from a classification run. */
+  runResult(imagePath: string, sidecar: Sidecar | undefined, error?: string): void {
+    const img = this.session.get(imageIdOf(this.session.root, imagePath) ?? '');
+    const id = this.session.setImage(imagePath, sidecar ?? img?.sidecar ?? null, sidecar ? undefined : error && !img?.sidecar ? error : undefined);
+    if (!id) return;
+    this.pendingUpserts.set(id, true);
+    this.upsertTimer ??= setTimeout(() => this.flushUpserts(), 100);
+  }
+
+  setRun(run: RunState): void {
+    this.run = run;
+    if (run.state !== 'running' && run.state !== 'loading') this.flushUpserts();
+    this.post({ type: 'run', run });
+  }
+
+  private reset(session: ReviewSession, info: PanelInfo): void {
+    this.session = session;
+    this.info = info;
+    this.panel.title = `Review: ${info.folderName}`;
+    if (this.ready) this.post({ type: 'init', init: this.initData() });
+  }
+
+  private initData(): PanelInit {
+    return {
+      folderName: this.info.folderName,
+      categoriesSource: this.info.categoriesSource,
+      mode: this.session.mode,
+      categories: this.session.categories,
+      images: this.session.summaries(),
+      thumbnailSize: this.deps.thumbnailSize,
+      running: this.run.state === 'running' || this.run.state === 'loading',
+    };
+  }
+
+  private flushUpserts(): void {
+    clearTimeout(this.upsertTimer);
+    this.upsertTimer = undefined;
+    const ids = [...this.pendingUpserts.keys()];
+    this.pendingUpserts.clear();
+    const images = ids.map((id) => this.session.summary(id)).filter((s) => !!s);
+    if (images.length) this.post({ type: 'upsert', images, external: false });
+  }
+
+  private post(m: HostMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private refuse(problem: string, raw: unknown): void {
+    const shown = JSON.stringify(raw)?.slice(0, 300);
+    this.deps.log.warn(`Refused a message from the review panel of ${this.session.root}: ${problem}. Message: ${shown}`);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) return this.refuse(parsed.problem, raw);
+    const m: WebviewMessage = parsed.message;
+    const named = m.type === 'requestThumbs' ? m.ids : m.type === 'decide' ? m.targets.map((t) => t.id) : 'id' in m ? [m.id] : [];
+    const unknown = this.session.unknownIds(named);
+    if (unknown.length) {
+      this.refuse(`unknown image or path outside the folder: ${JSON.stringify(unknown[0]).slice(0, 200)}`, raw);
+      if (m.type === 'decide') this.post({ type: 'writeResult', requestId: m.requestId, ok: false, conflicts: [], error: 'unknown image' });
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'init', init: this.initData() });
+        if (this.run.state !== 'idle') this.post({ type: 'run', run: this.run });
+        return;
+      case 'requestThumbs':
+        return this.thumbs.request(m.ids);
+      case 'requestDetail':
+        return this.sendDetail(m.id);
+      case 'openSidecar': {
+        const img = this.session.get(m.id)!;
+        const uri = vscode.Uri.file(img.path + '.labels.json');
+        try {
+          await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        } catch {
+          this.post({ type: 'notice', level: 'info', text: `${m.id} has no sidecar yet.` });
+        }
+        return;
+      }
+      case 'decide':
+      case 'undo':
+      case 'redo':
+        return this.write(m);
+    }
+  }
+
+  private async write(m: Extract<WebviewMessage, { type: 'decide' | 'undo' | 'redo' }>): Promise<void> {
+    try {
+      const out =
+        m.type === 'decide' ? await this.session.decide(m.targets, m.decision) : m.type === 'undo' ? await this.session.undo(m.changeId) : await this.session.redo(m.changeId);
+      if (out.updated.length) this.post({ type: 'upsert', images: out.updated, external: false });
+      if (out.conflicts.length) this.deps.log.warn(`Not written (changed on disk since the panel showed it): ${out.conflicts.join(', ')}`);
+      const what = m.type === 'decide' ? `${m.decision.action} on ${m.targets.length} image(s)` : `${m.type} change ${m.changeId}`;
+      this.deps.log.info(`Review: ${what} in ${this.session.root}${out.conflicts.length ? ` (${out.conflicts.length} conflict(s))` : ''}`);
+      this.post({ type: 'writeResult', requestId: m.requestId, ok: !out.error && (m.type === 'decide' || !out.conflicts.length), changeId: out.changeId, conflicts: out.conflicts, error: out.error });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (e instanceof DecisionError) this.refuse(msg, m);
+      else this.deps.log.error(`Writing a review failed: ${(e as Error).stack ?? msg}`);
+      this.post({ type: 'writeResult', requestId: m.requestId, ok: false, conflicts: [], error: msg });
+    }
+  }
+
+  private async sendDetail(id: string): Promise<void> {
+    const img = this.session.get(id)!;
+    let src: string | null = null;
+    try {
+      const file = BROWSER_FORMATS.has(path.extname(img.path).toLowerCase()) ? img.path : await this.deps.thumbnails.thumbnail(img.path, DETAIL_SIZE);
+      src = this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+    } catch (e) {
+      this.deps.log.warn((e as Error).message);
+    }
+    this.post({ type: 'detail', id, sidecar: img.sidecar, src, sidecarError: img.sidecarError ?? null });
+  }
+
+  private makeThumbQueue(): ThumbQueue {
+    const size = Math.min(1024, this.deps.thumbnailSize * 2);
+    return new ThumbQueue(
+      async (id) => {
+        const abs = resolveImageId(this.session.root, id);
+        if (!abs) throw new Error('outside the folder');
+        const file = await this.deps.thumbnails.thumbnail(abs, size);
+        return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+      },
+      (items) => this.post({ type: 'thumbs', items }),
+    );
+  }
+
+  /** External changes (the CLI, git, another window) to sidecars under the folder. */
+  private watch(): void {
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this.session.root), '**/*.labels.json'));
+    const changed = (uri: vscode.Uri) => {
+      this.changedSidecars.add(uri.fsPath);
+      this.watchTimer ??= setTimeout(() => void this.applyExternal(), 150);
+    };
+    this.disposables.push(w, w.onDidChange(changed), w.onDidCreate(changed), w.onDidDelete(changed));
+  }
+
+  private async applyExternal(): Promise<void> {
+    this.watchTimer = undefined;
+    const files = [...this.changedSidecars];
+    this.changedSidecars.clear();
+    const images = [];
+    for (const f of files) {
+      const s = await this.session.refreshFromDisk(f).catch((e) => {
+        this.deps.log.warn(`Cannot re-read ${f}: ${(e as Error).message}`);
+        return null;
+      });
+      if (s) images.push(s);
+    }
+    if (!images.length) return;
+    // During a run, its own writes arrive here too: they are results, not someone else's change.
+    const external = this.run.state !== 'running' && this.run.state !== 'loading';
+    if (external) this.deps.log.info(`Sidecars changed on disk: ${images.map((i) => i.id).join(', ')}`);
+    this.post({ type: 'upsert', images, external });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    ReviewPanel.panels.delete(path.resolve(this.session.root));
+    this.thumbs.dispose();
+    clearTimeout(this.upsertTimer);
+    clearTimeout(this.watchTimer);
+    for (const d of this.disposables) d.dispose();
+    this.disposables = [];
+    this.panel.dispose();
+  }
+
+  static disposeAll(): void {
+    for (const p of [...ReviewPanel.panels.values()]) p.dispose();
+  }
+}

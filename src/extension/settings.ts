@@ -1,0 +1,41 @@
+// The imageTriage.* settings, read for the folder being worked on (so folder settings apply).
+import * as vscode from 'vscode';
+import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
+import type { ClassifierKind, Mode } from '../core/types';
+
+export interface Settings {
+  model: string;
+  dtype: Dtype;
+  mode: 'fromFile' | Mode;
+  batchSize: number;
+  thumbnailSize: number;
+  classifier: ClassifierKind;
+  vlm: { baseUrl: string; model: string; concurrency: number; timeoutMs: number };
+}
+
+const clampInt = (v: unknown, lo: number, hi: number, dflt: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : dflt;
+
+export function readSettings(scope?: vscode.Uri): Settings {
+  const c = vscode.workspace.getConfiguration('imageTriage', scope);
+  const dtype = c.get<string>('dtype', 'fp32');
+  const mode = c.get<string>('mode', 'fromFile');
+  return {
+    model: (c.get<string>('model') || DEFAULT_ZERO_SHOT_MODEL).trim(),
+    dtype: dtype === 'q8' || dtype === 'fp16' ? dtype : 'fp32',
+    mode: mode === 'single_label' || mode === 'multi_label' ? mode : 'fromFile',
+    batchSize: clampInt(c.get('batchSize'), 1, 256, 16),
+    thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),
+    classifier: c.get<string>('classifier') === 'vlm' ? 'vlm' : 'zero-shot',
+    vlm: {
+      baseUrl: (c.get<string>('vlm.baseUrl') || '').trim(),
+      model: (c.get<string>('vlm.model') || '').trim(),
+      concurrency: clampInt(c.get('vlm.concurrency'), 1, 64, 4),
+      timeoutMs: clampInt(c.get('vlm.timeoutMs'), 1000, 3_600_000, 120_000),
+    },
+  };
+}
+
+export function openSetting(id: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', id);
+}

@@ -1,0 +1,73 @@
+// A 2,000-image folder with sidecars opens in the review panel with only the visible cards in the
+// DOM, and scrolling to the end shows the last images.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { makeCifarFolder } from './triageWorkspace';
+import * as path from 'node:path';
+import { readSidecar } from '../../src/core/sidecarStore';
+
+const imgCount = (frame: FrameLocator) => frame.locator('img').count();
+
+scenario('scale: 2,000 images open virtualized; scrolling to the end shows the last images', async (t) => {
+  const ws = t.tempDir('e2e-scale-');
+  const { folder, ids } = await makeCifarFolder(ws, 2000);
+  assert.equal(ids.length, 2000);
+  const server = await startCodeServer({ folder: ws, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  t.cleanup(() => server.stop());
+  const page = await t.newPage();
+  await openWorkbench(page, server.url, ws);
+
+  await rightClickTreeItem(page, 'cifar');
+  await clickContextMenuItem(page, 'Open Review Panel');
+  const frame = webviewFrame(page);
+  await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
+  assert.equal(await frame.locator('.counts .total').textContent(), '2000 images');
+  await frame.locator('.card .thumb img').first().waitFor({ timeout: 30_000 });
+
+  const cards = await frame.locator('.card').count();
+  const imgs = await imgCount(frame);
+  t.log(`at the top: ${cards} cards, ${imgs} <img> in the DOM`);
+  assert.ok(cards > 0 && cards < 100, `only visible cards are rendered (${cards})`);
+  assert.ok(imgs < 100, `far fewer than 2,000 <img> (${imgs})`);
+  const spacer = await frame.locator('.grid').evaluate((g) => g.scrollHeight);
+  assert.ok(spacer > 20 * (await frame.locator('.grid').evaluate((g) => g.clientHeight)), 'the grid is as tall as 2,000 cards');
+
+  // Scroll to the end: the last images are rendered, with their thumbnails.
+  const t0 = Date.now();
+  await frame.locator('.grid').evaluate((g) => (g.scrollTop = g.scrollHeight));
+  const last = ids[ids.length - 1];
+  await waitUntil('the last card with its thumbnail', () =>
+    frame.locator(`.card[data-id="${last}"] .thumb img`).evaluate((e) => (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0),
+    30_000,
+  );
+  t.log(`last thumbnail shown ${Date.now() - t0} ms after scrolling to the end`);
+  assert.ok(await frame.locator(`.card[data-id="${ids[ids.length - 2]}"]`).count(), 'the second-to-last card is rendered too');
+  assert.equal(await frame.locator(`.card[data-id="${ids[0]}"]`).count(), 0, 'the first card left the DOM');
+  assert.ok((await imgCount(frame)) < 100, 'still far fewer than 2,000 <img>');
+
+  // Keyboard: Home jumps back to the first image, End to the last.
+  await frame.locator(`.card[data-id="${last}"]`).click();
+  await page.keyboard.press('Home');
+  await waitUntil('the first card focused', async () => (await frame.locator(`.card[data-id="${ids[0]}"]`).getAttribute('class'))?.includes('focused'));
+  await page.keyboard.press('End');
+  await waitUntil('the last card focused', async () => (await frame.locator(`.card[data-id="${last}"]`).getAttribute('class'))?.includes('focused'));
+  await waitUntil('the detail pane shows the last image', async () => (await frame.locator('.detail-title').textContent()) === last);
+  await screenshot(page, 'scale-end-dark');
+
+  // Bulk: filter to one category from the header, select all in the filter, accept them all, undo.
+  await frame.locator('button.count', { hasText: 'bird' }).click();
+  await waitUntil('the filter to show 200 of 2000', async () => (await frame.locator('.counts .total').textContent()) === '200 of 2000 images');
+  await frame.getByRole('button', { name: /Select all images in the filter/ }).click();
+  await frame.locator('.bulk-count', { hasText: '200 selected' }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'scale-bulk-dark');
+  await frame.getByRole('button', { name: 'Accept the prediction for 200 images' }).click();
+  const birds = ids.filter((id) => id.startsWith('bird_'));
+  const statuses = async () => Promise.all(birds.map(async (id) => (await readSidecar(path.join(folder, id)))?.review.status));
+  await waitUntil('200 bird sidecars accepted', async () => (await statuses()).every((s) => s === 'accepted'), 30_000);
+  assert.equal((await readSidecar(path.join(folder, 'cat_0000.jpg')))?.review.status, 'pending', 'images outside the filter are untouched');
+  await page.keyboard.press('u');
+  await waitUntil('one undo restores all 200', async () => (await statuses()).every((s) => s === 'pending'), 30_000);
+  const restored = (await readSidecar(path.join(folder, birds[0])))!.review;
+  assert.deepEqual(restored, { status: 'pending', labels: [], history: [] });
+}, { timeoutMs: 240_000 });

@@ -1,0 +1,103 @@
+// The detail pane for the focused image: large image, decision buttons, review, every prediction
+// with its scores and checkpoint, errors. Re-rendered only when what it shows changed.
+import type { Prediction, PredictionError } from '../src/core/types';
+import type { ImageSummary } from '../src/shared/protocol';
+import { h, replace } from './dom';
+import { errorSection, predictionSection, reviewSection } from './detailSections';
+import type { Detail, Store } from './store';
+import { currentLabels } from './filters';
+
+export interface DetailActions {
+  accept(): void;
+  reject(): void;
+  assign(index: number): void;
+  openSidecar(id: string): void;
+}
+
+export class DetailPane {
+  readonly el: HTMLElement;
+  private key: unknown[] = [];
+
+  constructor(parent: HTMLElement, private readonly actions: DetailActions) {
+    this.el = h('aside', { class: 'detail', 'aria-label': 'Image details', tabindex: '-1' });
+    parent.append(this.el);
+    this.el.addEventListener('click', (e) => {
+      const btn = (e.target as HTMLElement).closest<HTMLElement>('[data-act]');
+      if (!btn) return;
+      const act = btn.dataset.act;
+      if (act === 'accept') this.actions.accept();
+      else if (act === 'reject') this.actions.reject();
+      else if (act === 'assign') this.actions.assign(Number(btn.dataset.index));
+      else if (act === 'sidecar' && btn.dataset.id) this.actions.openSidecar(btn.dataset.id);
+    });
+  }
+
+  render(store: Store): void {
+    const img = store.focused;
+    const detail = img && store.detail?.id === img.id ? store.detail : null;
+    const changed = img ? store.changedOnDisk.has(img.id) : false;
+    const key = [img, detail, changed, store.categories, store.mode];
+    if (key.every((k, i) => k === this.key[i])) return;
+    this.key = key;
+    if (!img) {
+      replace(this.el, h('p', { class: 'empty' }, store.images.size ? 'No image matches the filter.' : 'No images in this folder yet.'));
+      return;
+    }
+    replace(this.el, ...this.content(store, img, detail, changed));
+  }
+
+  private content(store: Store, img: ImageSummary, detail: Detail | null, changed: boolean): Node[] {
+    const out: Node[] = [h('h2', { class: 'detail-title', title: img.id }, img.name)];
+    if (img.id !== img.name) out.push(h('div', { class: 'detail-path' }, img.id));
+    if (changed) {
+      out.push(h('p', { class: 'banner', role: 'status' }, 'This sidecar changed on disk (another program, the CLI or git). The panel shows the version on disk now.'));
+    }
+    out.push(this.buttons(store, img));
+    const imgBox = h('div', { class: 'detail-image' });
+    if (detail?.src) imgBox.append(h('img', { src: detail.src, alt: `Image ${img.name}` }));
+    else imgBox.append(h('div', { class: 'thumb-placeholder loading' }, detail ? 'no preview' : 'loading…'));
+    out.push(imgBox);
+    if (!detail) return out;
+    const sc = detail.sidecar;
+    const errs = sc ? (Object.values(sc.errors ?? {}).filter(Boolean) as PredictionError[]) : [];
+    const err = errorSection(errs, detail.sidecarError);
+    if (err) out.push(err);
+    if (!sc) {
+      out.push(h('p', { class: 'muted' }, 'Not classified yet: no sidecar. You can still assign a category with 1–9.'));
+      return out;
+    }
+    out.push(reviewSection(sc.review));
+    const preds = Object.values(sc.predictions).filter((p): p is Prediction => !!p);
+    preds.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    preds.forEach((p, i) => out.push(predictionSection(p, store.categories, i === 0)));
+    if (!preds.length) out.push(h('p', { class: 'muted' }, 'No prediction yet.'));
+    return out;
+  }
+
+  private buttons(store: Store, img: ImageSummary): HTMLElement {
+    const bar = h('div', { class: 'decide', role: 'group', 'aria-label': 'Decision' });
+    const accept = h('vscode-button', { 'data-act': 'accept', 'aria-label': 'Accept the prediction (a or Enter)', disabled: !img.classified }, 'Accept');
+    const reject = h('vscode-button', { 'data-act': 'reject', appearance: 'secondary', 'aria-label': 'Reject: none of these (x)' }, 'None of these');
+    bar.append(accept, reject);
+    const labels = new Set(currentLabels(img));
+    const cats = h('div', { class: 'assign', role: 'group', 'aria-label': store.mode === 'multi_label' ? 'Toggle a category' : 'Assign a category' });
+    store.categories.forEach((c, i) => {
+      const on = labels.has(c.name);
+      const b = h(
+        'vscode-button',
+        {
+          'data-act': 'assign',
+          'data-index': String(i),
+          appearance: on ? 'primary' : 'secondary',
+          'aria-pressed': store.mode === 'multi_label' ? String(on) : null,
+          'aria-label': `${store.mode === 'multi_label' ? 'Toggle' : 'Assign'} category ${c.name}${i < 9 ? ` (${i + 1})` : ''}`,
+          title: c.description,
+        },
+        i < 9 ? `${i + 1} · ${c.name}` : c.name,
+      );
+      cats.append(b);
+    });
+    bar.append(h('vscode-button', { 'data-act': 'sidecar', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'Open the sidecar file in an editor' }, 'Open sidecar'));
+    return h('div', { class: 'actions' }, bar, cats);
+  }
+}

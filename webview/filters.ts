@@ -1,0 +1,96 @@
+// Filtering, sorting and header counts over image summaries. Pure: unit tested, and fast enough to
+// re-run over 10,000 images on every change.
+import type { ImageSummary } from '../src/shared/protocol';
+import type { ReviewStatus } from '../src/core/types';
+
+export const NO_LABEL = '\u0000none';
+
+export interface FilterState {
+  /** A category name, NO_LABEL for images with no label, or '' for any. */
+  category: string;
+  confidence: '' | 'high' | 'medium' | 'low' | 'none';
+  status: '' | ReviewStatus;
+  reviewQueue: boolean;
+  errorsOnly: boolean;
+  sort: 'name' | 'score' | 'margin';
+}
+
+export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name' };
+
+const DECIDED = new Set<ReviewStatus>(['accepted', 'overridden', 'rejected', 'stale']);
+
+/** The labels an image has now: the human's once reviewed, else the prediction's. */
+export function currentLabels(img: ImageSummary): string[] {
+  return DECIDED.has(img.status) ? img.reviewLabels : img.predicted;
+}
+
+export function matches(img: ImageSummary, f: FilterState): boolean {
+  if (f.category) {
+    const labels = currentLabels(img);
+    if (f.category === NO_LABEL ? labels.length > 0 : !labels.includes(f.category)) return false;
+  }
+  if (f.confidence) {
+    if (f.confidence === 'none' ? img.confidence !== null : img.confidence !== f.confidence) return false;
+  }
+  if (f.status && img.status !== f.status) return false;
+  if (f.reviewQueue && !img.inReviewQueue) return false;
+  if (f.errorsOnly && !img.error) return false;
+  return true;
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+function scoreOf(img: ImageSummary): number {
+  if (img.rawScore !== null) return img.rawScore;
+  if (img.cardScore !== null) return img.cardScore / 5;
+  return -1;
+}
+
+export function compareBy(sort: FilterState['sort']): (a: ImageSummary, b: ImageSummary) => number {
+  const byName = (a: ImageSummary, b: ImageSummary) => collator.compare(a.id, b.id);
+  if (sort === 'score') return (a, b) => scoreOf(b) - scoreOf(a) || byName(a, b);
+  if (sort === 'margin') {
+    // Most uncertain first; images without a margin (not classified) last.
+    return (a, b) => (a.margin ?? Infinity) - (b.margin ?? Infinity) || byName(a, b);
+  }
+  return byName;
+}
+
+export function applyFilter(images: Iterable<ImageSummary>, f: FilterState): ImageSummary[] {
+  const out: ImageSummary[] = [];
+  for (const img of images) if (matches(img, f)) out.push(img);
+  return out.sort(compareBy(f.sort));
+}
+
+export interface HeaderCounts {
+  total: number;
+  perCategory: Record<string, number>;
+  unlabelled: number;
+  byStatus: Record<ReviewStatus, number>;
+  reviewQueue: number;
+  errors: number;
+  unclassified: number;
+}
+
+export function headerCounts(images: Iterable<ImageSummary>, categories: string[]): HeaderCounts {
+  const c: HeaderCounts = {
+    total: 0,
+    perCategory: Object.fromEntries(categories.map((n) => [n, 0])),
+    unlabelled: 0,
+    byStatus: { pending: 0, accepted: 0, overridden: 0, rejected: 0, stale: 0 },
+    reviewQueue: 0,
+    errors: 0,
+    unclassified: 0,
+  };
+  for (const img of images) {
+    c.total++;
+    const labels = currentLabels(img);
+    if (labels.length === 0 && img.classified) c.unlabelled++;
+    for (const l of labels) c.perCategory[l] = (c.perCategory[l] ?? 0) + 1;
+    c.byStatus[img.status] = (c.byStatus[img.status] ?? 0) + 1;
+    if (img.inReviewQueue) c.reviewQueue++;
+    if (img.error) c.errors++;
+    if (!img.classified) c.unclassified++;
+  }
+  return c;
+}

@@ -1,0 +1,212 @@
+// The review panel's entry point: builds the layout, routes host messages into the store, maps keys
+// to actions and re-renders (once per frame) what changed.
+import type { HostMessage } from '../src/shared/protocol';
+import { registerToolkit } from './toolkit';
+import { h } from './dom';
+import { Store } from './store';
+import { VirtualGrid } from './grid';
+import { DetailPane } from './detailPane';
+import { Toolbar } from './toolbar';
+import { Header } from './header';
+import { BulkBar } from './bulkBar';
+import { Notices } from './notices';
+import { ShortcutSheet } from './shortcutSheet';
+import { Actions } from './actions';
+import { keyAction } from './keyboard';
+import { moveIndex } from './gridLayout';
+import { clickSelect, moveSelect, selectAll } from './selection';
+import type { FilterState } from './filters';
+import { loadState, onHostMessage, saveState, send } from './vscodeApi';
+
+registerToolkit();
+
+const store = new Store();
+const saved = loadState<{ filter?: FilterState }>();
+if (saved?.filter) store.filter = { ...store.filter, ...saved.filter };
+
+const app = document.getElementById('app')!;
+const notices = new Notices(document.body);
+const header = new Header(app, (p) => setFilter(p));
+const toolbar = new Toolbar(app, { setFilter: (p) => setFilter(p), selectAll: () => doSelectAll(), help: () => sheet.toggle() });
+const actions = new Actions(store, notices, (id) => focusImage(id));
+const bulk = new BulkBar(app, {
+  accept: () => actions.accept(),
+  reject: () => actions.reject(),
+  assign: (i) => actions.assign(i),
+  clear: () => collapseSelection(),
+});
+const main = h('main', { class: 'main' });
+app.append(main);
+const grid = new VirtualGrid(
+  main,
+  {
+    onCardClick: (id, mods) => {
+      store.selection = clickSelect(store.selection, id, store.order, mods);
+      render();
+    },
+    onNeedThumbs: (ids) => requestThumbs(ids),
+    cardState: (img) => ({
+      img,
+      thumb: store.thumbs.get(img.id),
+      selected: store.selection.selected.has(img.id),
+      focused: store.selection.focus === img.id,
+      changedOnDisk: store.changedOnDisk.has(img.id),
+    }),
+  },
+  160,
+);
+const detail = new DetailPane(main, {
+  accept: () => actions.accept(),
+  reject: () => actions.reject(),
+  assign: (i) => actions.assign(i),
+  openSidecar: (id) => send({ type: 'openSidecar', id }),
+});
+const sheet = new ShortcutSheet(document.body, () => grid.el.focus());
+
+// ---- rendering -----------------------------------------------------------------------------------
+let frame = 0;
+function render(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    header.render(store);
+    toolbar.render(store.categories, store.filter);
+    bulk.render(store);
+    grid.setItems(store.filtered, store.indexOf(store.selection.focus));
+    grid.render();
+    detail.render(store);
+    requestDetail();
+  });
+}
+
+let lastThumbRequest = '';
+function requestThumbs(ids: string[]): void {
+  const key = ids.join('\n');
+  if (key === lastThumbRequest) return;
+  lastThumbRequest = key;
+  send({ type: 'requestThumbs', ids });
+}
+
+let detailAsked: unknown = null;
+let detailTimer: ReturnType<typeof setTimeout> | undefined;
+function requestDetail(): void {
+  const img = store.focused;
+  if (!img || detailAsked === img) return;
+  detailAsked = img;
+  clearTimeout(detailTimer);
+  detailTimer = setTimeout(() => send({ type: 'requestDetail', id: img.id }), store.detail?.id === img.id ? 0 : 40);
+}
+
+function setFilter(p: Partial<FilterState>): void {
+  store.setFilter(p);
+  saveState({ filter: store.filter });
+  const i = store.indexOf(store.selection.focus);
+  grid.el.scrollTop = 0;
+  if (i >= 0) grid.reveal(i);
+  render();
+}
+
+function focusImage(id: string): void {
+  if (store.indexOf(id) < 0) return;
+  store.selection = moveSelect(store.selection, id, store.order, false);
+  grid.reveal(store.indexOf(id));
+  render();
+}
+
+function doSelectAll(): void {
+  store.selection = selectAll(store.selection, store.order);
+  render();
+}
+
+function collapseSelection(): void {
+  const f = store.selection.focus;
+  store.selection = { focus: f, anchor: f, selected: new Set(f ? [f] : []) };
+  render();
+}
+
+function move(dir: Parameters<typeof moveIndex>[1], extend: boolean): void {
+  const i = moveIndex(store.indexOf(store.selection.focus), dir, store.order.length, grid.columns(), grid.rowsPerPage());
+  if (i < 0) return;
+  store.selection = moveSelect(store.selection, store.order[i], store.order, extend);
+  grid.reveal(i);
+  render();
+}
+
+// ---- host messages -------------------------------------------------------------------------------
+onHostMessage((m: HostMessage) => {
+  switch (m.type) {
+    case 'init':
+      store.init(m.init);
+      grid.setThumbSize(m.init.thumbnailSize);
+      grid.el.focus();
+      break;
+    case 'upsert': {
+      const advanceFrom = store.advanceFrom;
+      store.upsert(m.images, m.external);
+      if (advanceFrom && m.images.some((i) => i.id === advanceFrom)) {
+        store.advanceFrom = null;
+        if (store.selection.focus === advanceFrom && store.selection.selected.size <= 1) move('next', false);
+      }
+      if (m.external && m.images.length) {
+        const n = m.images.length;
+        notices.show('info', n === 1 ? `${m.images[0].id} changed on disk; showing the new version.` : `${n} sidecars changed on disk; showing the new versions.`, 5000);
+      }
+      break;
+    }
+    case 'remove':
+      store.remove(m.ids);
+      break;
+    case 'thumbs':
+      for (const t of m.items) store.thumbs.set(t.id, t.uri ? { uri: t.uri } : { error: t.error ?? 'no preview' });
+      lastThumbRequest = '';
+      break;
+    case 'detail':
+      store.detail = m;
+      break;
+    case 'run':
+      store.run = m.run;
+      break;
+    case 'writeResult':
+      actions.onWriteResult(m);
+      break;
+    case 'notice':
+      notices.show(m.level, m.text, m.level === 'error' ? 0 : 8000);
+      break;
+  }
+  render();
+});
+
+// ---- keyboard ------------------------------------------------------------------------------------
+document.addEventListener('keydown', (e) => {
+  if (sheet.open) return;
+  const t = e.target as HTMLElement;
+  const a = keyAction(e);
+  if (!a) return;
+  // Form controls keep their own keys (arrows in a dropdown); only Ctrl/Cmd shortcuts pass through.
+  if (t.closest('vscode-dropdown, vscode-checkbox, input, textarea, select') && !(e.ctrlKey || e.metaKey)) return;
+  if (t.closest('vscode-button, button') && (e.key === 'Enter' || e.key === ' ')) return;
+  e.preventDefault();
+  e.stopPropagation();
+  switch (a.kind) {
+    case 'move':
+      return move(a.dir, a.extend);
+    case 'accept':
+      return actions.accept();
+    case 'reject':
+      return actions.reject();
+    case 'assign':
+      return actions.assign(a.index);
+    case 'undo':
+      return actions.undo();
+    case 'redo':
+      return actions.redo();
+    case 'help':
+      return sheet.toggle();
+    case 'selectAll':
+      return doSelectAll();
+    case 'escape':
+      return collapseSelection();
+  }
+});
+
+send({ type: 'ready' });

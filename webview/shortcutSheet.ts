@@ -1,0 +1,37 @@
+// The keyboard shortcut sheet (?), a modal dialog generated from the same table the keys use.
+import { h } from './dom';
+import { SHORTCUTS } from './keyboard';
+
+export class ShortcutSheet {
+  private dialog: HTMLDialogElement;
+
+  constructor(parent: HTMLElement, onClose: () => void) {
+    const rows = SHORTCUTS.map((s) => h('tr', {}, h('th', { scope: 'row' }, h('kbd', {}, s.keys)), h('td', {}, s.action)));
+    const close = h('vscode-button', { 'data-act': 'close', 'aria-label': 'Close the shortcut sheet' }, 'Close');
+    this.dialog = h(
+      'dialog',
+      { class: 'shortcuts', 'aria-labelledby': 'shortcuts-title' },
+      h('h2', { id: 'shortcuts-title' }, 'Keyboard shortcuts'),
+      h('table', {}, h('tbody', {}, ...rows)),
+      h('div', { class: 'dialog-buttons' }, close),
+    );
+    parent.append(this.dialog);
+    close.addEventListener('click', () => this.dialog.close());
+    this.dialog.addEventListener('close', onClose);
+    this.dialog.addEventListener('keydown', (e) => {
+      if (e.key === '?') {
+        e.preventDefault();
+        this.dialog.close();
+      }
+      e.stopPropagation();
+    });
+  }
+
+  get open(): boolean {
+    return this.dialog.open;
+  }
+  toggle(): void {
+    if (this.dialog.open) this.dialog.close();
+    else this.dialog.showModal();
+  }
+}

@@ -1,0 +1,91 @@
+// The panel's state: images, filter, selection, thumbnails, run progress, undo. Components read it;
+// main.ts mutates it from host messages and user actions, then schedules a render.
+import type { Mode } from '../src/core/types';
+import type { CategoryInfo, HostMessageOf, ImageSummary, PanelInit, RunState } from '../src/shared/protocol';
+import { applyFilter, DEFAULT_FILTER, type FilterState } from './filters';
+import { EMPTY_SELECTION, reconcile, type SelectionState } from './selection';
+import { UndoStack } from './undoStack';
+
+export type Detail = HostMessageOf<'detail'>;
+
+export class Store {
+  images = new Map<string, ImageSummary>();
+  categories: CategoryInfo[] = [];
+  mode: Mode = 'single_label';
+  folderName = '';
+  categoriesSource = '';
+  thumbnailSize = 160;
+  filter: FilterState = { ...DEFAULT_FILTER };
+  filtered: ImageSummary[] = [];
+  order: string[] = [];
+  private index = new Map<string, number>();
+  selection: SelectionState = EMPTY_SELECTION;
+  thumbs = new Map<string, { uri?: string; error?: string }>();
+  run: RunState = { state: 'idle', done: 0, total: 0 };
+  detail: Detail | null = null;
+  /** Images changed on disk by someone else, with when we heard. */
+  changedOnDisk = new Map<string, number>();
+  undo = new UndoStack();
+  /** After a single-image decision, move on from this image once its update arrives. */
+  advanceFrom: string | null = null;
+  initialised = false;
+
+  init(p: PanelInit): void {
+    this.folderName = p.folderName;
+    this.categoriesSource = p.categoriesSource;
+    this.mode = p.mode;
+    this.categories = p.categories;
+    this.thumbnailSize = p.thumbnailSize;
+    this.images = new Map(p.images.map((i) => [i.id, i]));
+    this.run = p.running ? { state: 'running', done: 0, total: p.images.length } : this.run;
+    this.initialised = true;
+    this.refilter();
+    if (!this.selection.focus && this.order.length) {
+      const first = this.order[0];
+      this.selection = { focus: first, anchor: first, selected: new Set([first]) };
+    }
+  }
+
+  upsert(list: ImageSummary[], external: boolean): void {
+    const now = Date.now();
+    for (const img of list) {
+      const prev = this.images.get(img.id);
+      this.images.set(img.id, img);
+      if (external && prev && prev.rev !== img.rev) this.changedOnDisk.set(img.id, now);
+    }
+    this.refilter();
+  }
+
+  remove(ids: string[]): void {
+    for (const id of ids) {
+      this.images.delete(id);
+      this.thumbs.delete(id);
+    }
+    this.refilter();
+  }
+
+  setFilter(patch: Partial<FilterState>): void {
+    this.filter = { ...this.filter, ...patch };
+    this.refilter();
+  }
+
+  refilter(): void {
+    const oldOrder = this.order;
+    this.filtered = applyFilter(this.images.values(), this.filter);
+    this.order = this.filtered.map((i) => i.id);
+    this.index = new Map(this.order.map((id, i) => [id, i]));
+    this.selection = reconcile(this.selection, oldOrder, this.order);
+    if (!this.selection.focus && this.order.length && oldOrder.length === 0) {
+      const first = this.order[0];
+      this.selection = { focus: first, anchor: first, selected: new Set([first]) };
+    }
+  }
+
+  indexOf(id: string | null): number {
+    return id === null ? -1 : (this.index.get(id) ?? -1);
+  }
+
+  get focused(): ImageSummary | undefined {
+    return this.selection.focus ? this.images.get(this.selection.focus) : undefined;
+  }
+}

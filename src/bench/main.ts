@@ -13,7 +13,7 @@ import { runClassification } from '../core/run';
 import { applyPrediction, newSidecar } from '../core/sidecar';
 import { updateSidecar } from '../core/sidecarStore';
 import { ThumbnailCache } from '../core/thumbnails';
-import type { CategorySet, Prediction } from '../core/types';
+import type { CategorySet } from '../core/types';
 import { DEFAULT_BENCH_OUT, generateBenchModel } from '../devmodels/benchModel';
 import { benchCategories, benchImages, cifarImages, stage } from './images';
 import { LoopDelay, peakRssMB, rssMB, table, timed } from './measure';
@@ -98,6 +98,7 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
   const c = await make(dtype, cacheDir);
   await c.encodeTexts(['warm-up']);
   let rssAtMark = 0;
+  let lastLogged = -1;
   const predictions = new Map<string, { path: string; sha: string }>();
   const loop = new LoopDelay();
   loop.start();
@@ -111,7 +112,10 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
       onEvent: (e) => {
         if (e.type === 'progress' && !rssAtMark && e.done >= LEAK_MARK) rssAtMark = rssMB();
         if (e.type === 'image' && e.sidecar) predictions.set(e.path, { path: e.path, sha: e.sidecar.image.sha256 });
-        if (e.type === 'progress' && e.done % 1000 < BATCH) log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB`);
+        if (e.type === 'progress' && Math.floor(e.done / 1000) > lastLogged) {
+          lastLogged = Math.floor(e.done / 1000);
+          log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB`);
+        }
       },
     }),
   );
@@ -127,27 +131,27 @@ async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
   const edited: CategorySet = { ...set, categories: set.categories.map((k, i) => (i === 0 ? { ...k, description: k.description + ' Seen from a distance.' } : k)) };
   const hash = categoriesHash(edited);
   const before = c.stats.imagesEncoded;
-  let preds: Prediction[] = [];
-  const inMemory = await timed(async () => {
+  const entries = [...leak.predictions.values()];
+  // In memory, as a live preview would: cached embeddings + the edited category's texts → every card decision.
+  const inMemory = await timed(() => c.rescoreCached(entries.map((e) => e.sha), edited));
+  if (c.stats.imagesEncoded !== before || inMemory.value.missing.length) throw new Error('rescore encoded images or missed the cache');
+  // Persisting: full predictions (evidence, basis, details) and an atomic sidecar write per image.
+  const persist = await timed(async () => {
     const embeddings = await c.cachedEmbeddings();
     const cats = await c.categoryEmbeddings(edited);
     const now = new Date().toISOString();
-    preds = [...leak.predictions.values()].map(({ sha }) => c.predict(embeddings.get(sha)!, sha, edited, cats, hash, now));
-  });
-  if (c.stats.imagesEncoded !== before) throw new Error('rescore encoded images');
-  const entries = [...leak.predictions.values()];
-  const persist = await timed(async () => {
     let next = 0;
     const worker = async () => {
       while (next < entries.length) {
-        const i = next++;
-        await updateSidecar(entries[i].path, (cur) => applyPrediction(cur ?? newSidecar({ name: path.basename(entries[i].path), sha256: entries[i].sha, size: 0 }), preds[i]));
+        const e = entries[next++];
+        const pred = c.predict(embeddings.get(e.sha)!, e.sha, edited, cats, hash, now);
+        await updateSidecar(e.path, (cur) => applyPrediction(cur ?? newSidecar({ name: path.basename(e.path), sha256: e.sha, size: 0 }), pred));
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
   });
   await c.dispose();
-  return { n: preds.length, inMemory: inMemory.seconds, persist: persist.seconds };
+  return { n: entries.length, inMemory: inMemory.seconds, persist: persist.seconds };
 }
 
 async function thumbnails(files: string[]): Promise<number> {

@@ -17,14 +17,19 @@ export const DECISION_BASIS_MAX_WORDS = 30;
  * <= 2, then nothing. multi_label: every category with score >= 4.
  */
 export function chooseByCard(scores: Record<string, number>, order: string[], mode: Mode): string[] {
-  const ranked = order
-    .map((name, i) => ({ name, i, s: scores[name] ?? 1 }))
-    .sort((a, b) => b.s - a.s || a.i - b.i);
+  return chooseIndices(order.map((n) => scores[n] ?? 1), mode).map((i) => order[i]);
+}
+
+/** chooseByCard on a plain array of 1..5 scores: the chosen indices, best first (ties: lower index). */
+export function chooseIndices(scores: ArrayLike<number>, mode: Mode): number[] {
   if (mode === 'single_label') {
-    const top = ranked[0];
-    return top && top.s > SINGLE_LABEL_MAX_REJECT ? [top.name] : [];
+    let best = -1;
+    for (let i = 0; i < scores.length; i++) if (best < 0 || scores[i] > scores[best]) best = i;
+    return best >= 0 && scores[best] > SINGLE_LABEL_MAX_REJECT ? [best] : [];
   }
-  return ranked.filter((r) => r.s >= MULTI_LABEL_MIN_SCORE).map((r) => r.name);
+  const out: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i] >= MULTI_LABEL_MIN_SCORE) out.push(i);
+  return out.sort((a, b) => scores[b] - scores[a] || a - b);
 }
 
 /** high: 5 with clear evidence; medium: 4, or 5 with some ambiguity; low: anything else. */

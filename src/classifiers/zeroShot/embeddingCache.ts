@@ -54,14 +54,14 @@ export class EmbeddingCache {
     }
     const rec = 32 + this.dim * 4;
     const n = Math.floor((buf.length - header) / rec);
-    // One aligned copy of all vectors, viewed per record.
+    // One aligned block for all vectors: memcpy each record's floats into it, then view per record.
     const vecs = new Float32Array(n * this.dim);
+    const bytes = new Uint8Array(vecs.buffer);
+    const vbytes = this.dim * 4;
     for (let i = 0; i < n; i++) {
       const off = header + i * rec;
-      const sha = buf.toString('hex', off, off + 32);
-      const v = vecs.subarray(i * this.dim, (i + 1) * this.dim);
-      for (let j = 0; j < this.dim; j++) v[j] = buf.readFloatLE(off + 32 + j * 4);
-      this.map.set(sha, v);
+      buf.copy(bytes, i * vbytes, off + 32, off + rec);
+      this.map.set(buf.toString('hex', off, off + 32), vecs.subarray(i * this.dim, (i + 1) * this.dim));
     }
     if ((buf.length - header) % rec !== 0) {
       // Drop the torn tail so later appends stay aligned.
@@ -124,4 +124,36 @@ export async function readCachedEmbeddings(dir: string, key: EmbeddingKey): Prom
     for (const [sha, v] of cache.entries()) out.set(sha, v);
   }
   return out;
+}
+
+/** The zero-shot prediction fields that name an embedding cache key. */
+interface ZeroShotKeyed {
+  relPath: string;
+  sidecar: { image: { sha256: string }; predictions: { 'zero-shot'?: { checkpoint: string; revision: string; dtype: string } } } | null;
+}
+
+/**
+ * The cached image embeddings of a folder's most used zero-shot checkpoint, by relPath (images
+ * matched by sha256). No model is loaded; images never embedded are simply missing.
+ */
+export async function folderEmbeddings(images: readonly ZeroShotKeyed[], dir: string): Promise<{ key: EmbeddingKey | null; byRelPath: Map<string, Float32Array> }> {
+  const counts = new Map<string, { n: number; key: EmbeddingKey }>();
+  for (const img of images) {
+    const p = img.sidecar?.predictions['zero-shot'];
+    if (!p) continue;
+    const id = JSON.stringify([p.checkpoint, p.revision, p.dtype]);
+    const c = counts.get(id) ?? { n: 0, key: { model: p.checkpoint, revision: p.revision, dtype: p.dtype } };
+    c.n++;
+    counts.set(id, c);
+  }
+  const best = [...counts.values()].sort((x, y) => y.n - x.n)[0];
+  const byRelPath = new Map<string, Float32Array>();
+  if (!best) return { key: null, byRelPath };
+  const cached = await readCachedEmbeddings(dir, best.key);
+  for (const img of images) {
+    const sha = img.sidecar?.image.sha256;
+    const v = sha ? cached.get(sha) : undefined;
+    if (v) byRelPath.set(img.relPath, v);
+  }
+  return { key: best.key, byRelPath };
 }

@@ -12,6 +12,7 @@ import { loadTowersInWorker } from './workerTowers';
 import { logitScaleFor, type LogitScale } from './logitScale';
 import { outputSize, preprocessInto } from './preprocess';
 import { buildCard, dot, ensemble, l2normalise, modelScores } from './scoring';
+import { rescoreMatrix, type RescoreResult } from './rescore';
 
 export interface CategoryEmbeddings {
   names: string[];
@@ -163,6 +164,24 @@ export class ZeroShotClassifier implements Classifier {
     const hash = categoriesHash(set);
     const now = new Date().toISOString();
     return embs.map((e, i) => (e instanceof Error ? { ok: false, error: e.message } : { ok: true, prediction: this.predict(e, images[i].sha256, set, cats, hash, now) }));
+  }
+
+  /**
+   * Live preview after a category edit: re-scores cached images (by sha256) against `set` without
+   * encoding any image. Images missing from the cache are listed in `missing` (row left at zero).
+   */
+  async rescoreCached(shas: string[], set: CategorySet): Promise<{ result: RescoreResult; missing: string[] }> {
+    const cats = await this.categoryEmbeddings(set);
+    const dim = cats.ensembled[0].length;
+    const cache = await this.imageCache(dim);
+    const mat = new Float32Array(shas.length * dim);
+    const missing: string[] = [];
+    shas.forEach((sha, i) => {
+      const v = cache.get(sha);
+      if (v) mat.set(v, i * dim);
+      else missing.push(sha);
+    });
+    return { result: rescoreMatrix(mat, dim, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias), missing };
   }
 
   /** All cached image embeddings of this model, for instant re-scoring. */

@@ -113,6 +113,12 @@ test('cache: a second classifier encodes 0 images; an edited description re-scor
   assert.equal(second.stats.imagesEncoded, 0, 'editing a description encodes no image');
   assert.equal(second.stats.textsEncoded - textsBefore, 0, 'both edited texts were already known');
   assert.deepEqual(rescored.map(top), [['z'], ['y'], ['x']]);
+
+  // The live-preview path makes the same decisions from the cache alone.
+  const { result, missing } = await second.rescoreCached(imgs.map((i) => i.sha256), edited);
+  assert.deepEqual(missing, []);
+  assert.equal(second.stats.imagesEncoded, 0);
+  assert.deepEqual([...result.route], [2, 1, 0]);
 });
 
 test('bad images fail one by one with clear messages; good ones in the same batch still classify', async () => {

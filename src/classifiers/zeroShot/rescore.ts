@@ -1,0 +1,86 @@
+// Re-scoring many cached image embeddings against (edited) categories without building objects: the
+// live-preview path. Every card decision (1..5 scores, choice, fits_any, confidence, route) is
+// computed into typed arrays with the same rules as the full prediction (scoring.ts + core/routing);
+// full Prediction objects are built only for the images that are persisted.
+import type { Mode } from '../../core/types';
+import { chooseIndices } from '../../core/routing';
+import { HIGH_CONFIDENCE_MARGIN, toCardScore, type ScoreKind } from './scoring';
+
+export const CONF_LOW = 0;
+export const CONF_MEDIUM = 1;
+export const CONF_HIGH = 2;
+/** route[i] === ROUTE_TO_REVIEW means 'review'; otherwise it is a category index. */
+export const ROUTE_TO_REVIEW = -1;
+
+export interface RescoreResult {
+  n: number;
+  k: number;
+  /** Model scores (softmax or sigmoid), row-major n×k. */
+  scores: Float32Array;
+  /** 1..5 card scores, row-major n×k. */
+  cardScores: Uint8Array;
+  /** 1 where the category is predicted, row-major n×k. */
+  chosen: Uint8Array;
+  fitsAny: Uint8Array;
+  /** Lowest confidence among the chosen categories (CONF_*), CONF_LOW when none. */
+  confidence: Uint8Array;
+  route: Int16Array;
+}
+
+/**
+ * `images` is row-major n×d of L2-normalised embeddings; `cats` the k ensembled category embeddings.
+ */
+export function rescoreMatrix(images: Float32Array, d: number, cats: Float32Array[], mode: Mode, kind: ScoreKind, scale: number, bias = 0): RescoreResult {
+  const n = Math.floor(images.length / d);
+  const k = cats.length;
+  const catMat = new Float32Array(k * d);
+  cats.forEach((c, j) => catMat.set(c, j * d));
+  const r: RescoreResult = {
+    n,
+    k,
+    scores: new Float32Array(n * k),
+    cardScores: new Uint8Array(n * k),
+    chosen: new Uint8Array(n * k),
+    fitsAny: new Uint8Array(n),
+    confidence: new Uint8Array(n),
+    route: new Int16Array(n),
+  };
+  const logits = new Float64Array(k);
+  const cs = new Uint8Array(k);
+  for (let i = 0; i < n; i++) {
+    const off = i * d;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      const co = j * d;
+      for (let t = 0; t < d; t++) s += images[off + t] * catMat[co + t];
+      logits[j] = s * scale + (kind === 'sigmoid' ? bias : 0);
+      if (logits[j] > max) max = logits[j];
+    }
+    let sum = 0;
+    if (kind === 'softmax') {
+      for (let j = 0; j < k; j++) sum += logits[j] = Math.exp(logits[j] - max);
+    }
+    const row = i * k;
+    for (let j = 0; j < k; j++) {
+      const p = kind === 'softmax' ? logits[j] / sum : 1 / (1 + Math.exp(-logits[j]));
+      r.scores[row + j] = p;
+      cs[j] = toCardScore(p);
+      r.cardScores[row + j] = cs[j];
+    }
+    const picked = chooseIndices(cs, mode);
+    r.fitsAny[i] = picked.length ? 1 : 0;
+    let conf = picked.length ? CONF_HIGH : CONF_LOW;
+    for (const j of picked) {
+      r.chosen[row + j] = 1;
+      let other = -Infinity;
+      for (let q = 0; q < k; q++) if (q !== j && r.scores[row + q] > other) other = r.scores[row + q];
+      const margin = r.scores[row + j] - (k > 1 ? other : 0);
+      const c = cs[j] >= 5 ? (margin < HIGH_CONFIDENCE_MARGIN ? CONF_MEDIUM : CONF_HIGH) : cs[j] === 4 ? CONF_MEDIUM : CONF_LOW;
+      if (c < conf) conf = c;
+    }
+    r.confidence[i] = conf;
+    r.route[i] = !picked.length || conf === CONF_LOW ? ROUTE_TO_REVIEW : picked[0];
+  }
+  return r;
+}

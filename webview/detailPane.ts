@@ -1,9 +1,9 @@
 // The detail pane for the focused image: large image, decision buttons, review, every prediction
 // with its scores and checkpoint, errors. Re-rendered only when what it shows changed.
-import type { Prediction, PredictionError } from '../src/core/types';
+import type { PredictionError } from '../src/core/types';
 import type { ImageSummary } from '../src/shared/protocol';
 import { h, replace } from './dom';
-import { errorSection, predictionSection, reviewSection } from './detailSections';
+import { errorSection, predictionSections, reviewSection } from './detailSections';
 import type { Detail, Store } from './store';
 import { currentLabels } from './filters';
 
@@ -67,9 +67,8 @@ export class DetailPane {
       return out;
     }
     out.push(reviewSection(sc.review));
-    const preds = Object.values(sc.predictions).filter((p): p is Prediction => !!p);
-    preds.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
-    preds.forEach((p, i) => out.push(predictionSection(p, store.categories, i === 0)));
+    const preds = predictionSections(sc.predictions, store.categories);
+    out.push(...preds);
     if (!preds.length) out.push(h('p', { class: 'muted' }, 'No prediction yet.'));
     return out;
   }

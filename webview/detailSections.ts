@@ -1,11 +1,13 @@
 // The parts of the detail pane that show what a classifier said: per-category score bars, visual
-// evidence, decision basis, route, checkpoint (always next to the scores), warnings and errors.
+// evidence, decision basis, route, checkpoint (always next to the scores), flags, warnings and
+// errors; for an image with both a zero-shot and a VLM prediction, both, each with its own
+// checkpoint and score note. What is said comes from predictionView.ts; this file only renders it.
 import type { CategoryInfo } from '../src/shared/protocol';
 import type { Prediction, PredictionError, Review } from '../src/core/types';
 import { fmtScore, h, pct } from './dom';
+import { BOTH_NOTE, describePrediction, disagreement, orderPredictions, type PredictionView } from './predictionView';
 
-export const CALIBRATION_NOTE =
-  'Zero-shot scores are not calibrated probabilities: compare them only between images scored by the same checkpoint.';
+export { CALIBRATION_NOTE, VLM_SCORE_NOTE } from './predictionView';
 
 function dl(rows: [string, Node | string][]): HTMLElement {
   const el = h('dl', { class: 'facts' });
@@ -14,18 +16,18 @@ function dl(rows: [string, Node | string][]): HTMLElement {
 }
 
 /** One horizontal bar per category: the card score (1..5) and, for zero-shot, the raw model score. */
-function scoreChart(p: Prediction, categories: CategoryInfo[]): HTMLElement {
+function scoreChart(p: Prediction, v: PredictionView, categories: CategoryInfo[]): HTMLElement {
   const names = categories.length ? categories.map((c) => c.name) : Object.keys(p.category_scores);
   for (const n of Object.keys(p.category_scores)) if (!names.includes(n)) names.push(n);
   const predicted = new Set(p.predicted_categories.map((c) => c.name));
-  const zs = p.zero_shot;
+  const zs = v.rawScoreLabel ? p.zero_shot : undefined;
   const rawMax = zs ? Math.max(1e-9, ...Object.values(zs.scores)) : 1;
-  const chart = h('div', { class: 'chart', role: 'table', 'aria-label': `Scores per category from ${p.checkpoint}` });
+  const chart = h('div', { class: zs ? 'chart' : 'chart card-only', role: 'table', 'aria-label': `Scores per category from ${p.checkpoint}` });
   chart.append(
     h('div', { class: 'chart-row head', role: 'row' },
       h('span', { role: 'columnheader' }, 'Category'),
-      h('span', { role: 'columnheader' }, 'Card score (1–5)'),
-      h('span', { role: 'columnheader' }, zs ? `${zs.score_kind} score` : ''),
+      h('span', { role: 'columnheader' }, v.cardScoreLabel),
+      zs ? h('span', { role: 'columnheader' }, v.rawScoreLabel) : null,
     ),
   );
   names.forEach((name, i) => {
@@ -39,38 +41,24 @@ function scoreChart(p: Prediction, categories: CategoryInfo[]): HTMLElement {
       h('div', { class: `chart-row${predicted.has(name) ? ' predicted' : ''}`, role: 'row' },
         h('span', { class: 'chart-name', role: 'cell' }, i < 9 ? h('kbd', {}, String(i + 1)) : null, ' ', name, predicted.has(name) ? h('span', { class: 'sr-only' }, ' (predicted)') : null),
         h('span', { class: 'chart-val', role: 'cell' }, bar, typeof card === 'number' ? String(card) : '–'),
-        h('span', { class: 'chart-val', role: 'cell' }, zs ? rawBar : null, zs ? fmtScore(raw, 3) : ''),
+        zs ? h('span', { class: 'chart-val', role: 'cell' }, rawBar, fmtScore(raw, 3)) : null,
       ),
     );
   });
   return chart;
 }
 
-export function predictionSection(p: Prediction, categories: CategoryInfo[], primary: boolean): HTMLElement {
-  const title = `${p.classifier === 'vlm' ? 'Vision-language model' : 'Zero-shot'} prediction${primary ? '' : ' (older)'}`;
-  const sec = h('section', { class: 'prediction', 'aria-label': title }, h('h3', {}, title));
-  sec.append(
-    dl([
-      ['Checkpoint', h('code', { class: 'checkpoint' }, p.checkpoint)],
-      ['Details', `${p.dtype}${p.revision ? ` · revision ${p.revision}` : ''}${p.prompt_version ? ` · prompt ${p.prompt_version}` : ''} · ${p.mode}`],
-    ]),
-    scoreChart(p, categories),
-  );
-  if (p.classifier === 'zero-shot' || p.zero_shot) sec.append(h('p', { class: 'note' }, CALIBRATION_NOTE));
-  const labels = p.predicted_categories.map((c) => c.name);
-  sec.append(
-    dl([
-      ['Predicted', labels.length ? labels.join(', ') : 'nothing fits'],
-      ['Fits any', p.fits_any ? 'yes' : 'no'],
-      ['Route', p.would_route_to],
-      ['Decision basis', p.decision_basis || '—'],
-    ]),
-  );
-  if (p.predicted_categories.length) {
+/** `shownInGrid`: mark it as the prediction the grid shows (when the image has more than one). */
+export function predictionSection(p: Prediction, categories: CategoryInfo[], shownInGrid = false): HTMLElement {
+  const v = describePrediction(p);
+  const title = `${v.title}${shownInGrid ? ' (shown in the grid)' : ''}`;
+  const sec = h('section', { class: `prediction prediction-${v.kind}`, 'aria-label': title, 'data-classifier': v.kind }, h('h3', {}, title));
+  sec.append(dl([['Checkpoint', h('code', { class: 'checkpoint' }, v.checkpoint)], ...v.about]), scoreChart(p, v, categories));
+  sec.append(h('p', { class: 'note score-note' }, v.scoreNote));
+  sec.append(dl(v.outcome));
+  if (v.evidence.length) {
     const ev = h('ul', { class: 'evidence', 'aria-label': 'Visual evidence' });
-    for (const c of p.predicted_categories) {
-      ev.append(h('li', {}, h('strong', {}, c.name), ` (score ${c.score}, ${c.confidence}): `, c.visual_evidence || '—'));
-    }
+    for (const c of v.evidence) ev.append(h('li', {}, h('strong', {}, c.name), ` (score ${c.score}, ${c.confidence} confidence): `, c.text));
     sec.append(h('h4', {}, 'Visual evidence'), ev);
   }
   const closest = p.zero_shot?.closest_prompt;
@@ -79,13 +67,33 @@ export function predictionSection(p: Prediction, categories: CategoryInfo[], pri
     for (const [name, prompt] of Object.entries(closest)) ul.append(h('li', {}, h('strong', {}, name), ': ', prompt));
     sec.append(h('h4', {}, 'Closest prompt'), ul);
   }
-  const warnings = [...(p.warnings ?? []), ...(p.flags ?? []).map((f) => `${f.kind}: ${f.detail}`)];
-  if (warnings.length) {
+  if (v.flags.length) {
+    const ul = h('ul', { class: 'flags', 'aria-label': `Flags raised while checking the answer (${v.flags.length})` });
+    for (const f of v.flags) {
+      ul.append(h('li', { class: 'flag', 'data-kind': f.kind }, h('span', { class: 'badge flag-badge' }, f.label), ' ', h('code', { class: 'flag-kind' }, f.kind), f.detail ? `: ${f.detail}` : ''));
+    }
+    sec.append(h('h4', {}, `Flags (${v.flags.length})`), ul);
+  }
+  if (v.warnings.length) {
     const ul = h('ul', { class: 'warnings' });
-    for (const w of warnings) ul.append(h('li', {}, w));
+    for (const w of v.warnings) ul.append(h('li', {}, w));
     sec.append(h('h4', {}, 'Warnings'), ul);
   }
   return sec;
+}
+
+/** Every prediction of the image, the grid's first; with two classifiers, a note and any disagreement. */
+export function predictionSections(predictions: Partial<Record<string, Prediction | undefined>>, categories: CategoryInfo[]): HTMLElement[] {
+  const preds = orderPredictions(predictions);
+  const out: HTMLElement[] = [];
+  if (preds.length > 1) {
+    const box = h('div', { class: 'compare', role: 'note' }, h('p', { class: 'note' }, BOTH_NOTE));
+    const d = disagreement(preds);
+    if (d) box.append(h('p', { class: 'disagree' }, d));
+    out.push(box);
+  }
+  preds.forEach((p, i) => out.push(predictionSection(p, categories, i === 0 && preds.length > 1)));
+  return out;
 }
 
 export function errorSection(errors: PredictionError[], sidecarError: string | null): HTMLElement | null {

@@ -1,16 +1,8 @@
 // Images go to a remote VLM endpoint only after the user agreed. On the command line, agreeing is
 // the --send-images flag; endpoints on this machine (loopback) need no consent.
 import { UsageError } from './args';
+import { isLoopbackUrl } from '../core/loopback';
 export { createVlmClassifier } from '../classifiers/vlm/vlmClassifier';
-
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h === '::1' || /^127\./.test(h);
-  } catch {
-    return false;
-  }
-}
 
 export function requireRemoteConsent(baseUrl: string, agreed: boolean): void {
   try {

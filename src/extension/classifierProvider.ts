@@ -1,10 +1,16 @@
 // Builds the classifier the settings ask for, lazily: the model code and weights load on the first
 // run, and the loaded model is kept for the next run while the settings stay the same.
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import type { Classifier, LoadProgress } from '../core/classifier';
 import type { Settings } from './settings';
 import { resolveModelSetting } from './modelSetting';
 import { getVlmApiKey } from './vlmAccess';
+import { endpointDestination, lmDestination, type Destination } from './consent';
+import type { LmApi, LmChatModel } from './lmApi';
+import { createLmBackend } from './lmBackend';
+import { findLmModel, lmCheckpoint } from './lmModels';
+import { lmSupport } from './lmPicker';
 import type { Logger } from './log';
 
 /** A setup problem the user can fix; `setting` is the setting to open. */
@@ -12,6 +18,8 @@ export class SetupError extends Error {
   constructor(
     message: string,
     readonly setting?: string,
+    /** A command that fixes it (offered as a button). */
+    readonly command?: string,
   ) {
     super(message);
     this.name = 'SetupError';
@@ -39,18 +47,68 @@ export class ClassifierProvider implements vscode.Disposable {
     return this.cached.classifier;
   }
 
+  /**
+   * Where the images of a run with these settings go, for the consent question; undefined for the
+   * zero-shot classifier (it runs here). Throws a SetupError when the VLM settings cannot work.
+   */
+  async destination(s: Settings): Promise<Destination | undefined> {
+    if (s.classifier !== 'vlm') return undefined;
+    if (s.vlm.provider === 'vscode-lm') return lmDestination((await this.lmModel(s)).model);
+    this.checkEndpoint(s);
+    const dest = endpointDestination(s.vlm.baseUrl);
+    if (!dest) throw new SetupError(`imageTriage.vlm.baseUrl "${s.vlm.baseUrl}" is not an http(s) URL. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.`, 'imageTriage.vlm.baseUrl');
+    return dest;
+  }
+
+  private checkEndpoint(s: Settings): void {
+    if (!s.vlm.baseUrl) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.baseUrl is empty. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1, or set imageTriage.vlm.provider to "vscode-lm" (VS Code 1.106+).', 'imageTriage.vlm.baseUrl');
+    if (!s.vlm.model) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.model is empty. Set it to the model name the endpoint serves.', 'imageTriage.vlm.model');
+  }
+
+  /** The chosen Language Model API chat model, or a SetupError that says what to do. */
+  private async lmModel(s: Settings): Promise<{ api: LmApi; model: LmChatModel }> {
+    const support = lmSupport();
+    if (!support.ok) throw new SetupError(support.message, 'imageTriage.vlm.provider');
+    if (!s.vlm.lmModelId) throw new SetupError('imageTriage.vlm.provider is "vscode-lm" but no language model is chosen. Run "Image Triage: Choose Language Model".', 'imageTriage.vlm.lmModelId', 'imageTriage.chooseLanguageModel');
+    const model = await findLmModel(support.api, s.vlm.lmModelId);
+    if (!model) throw new SetupError(`The language model "${s.vlm.lmModelId}" (imageTriage.vlm.lmModelId) is not available now: its provider extension may be disabled or signed out. Run "Image Triage: Choose Language Model" to pick another.`, 'imageTriage.vlm.lmModelId', 'imageTriage.chooseLanguageModel');
+    return { api: support.api, model };
+  }
+
   private async spec(s: Settings, workspaceFolder: string | undefined) {
+    if (s.classifier === 'vlm' && s.vlm.provider === 'vscode-lm') {
+      const { concurrency, timeoutMs, lmModelId } = s.vlm;
+      return {
+        key: JSON.stringify(['vlm', 'vscode-lm', lmModelId, concurrency, timeoutMs]),
+        create: async (): Promise<Classifier> => {
+          const { api, model } = await this.lmModel(s);
+          const { createVlmClassifier } = await import('../classifiers/vlm/vlmClassifier');
+          this.log.info(`Using VLM ${model.name} (${model.vendor}, id ${model.id}) through the VS Code Language Model API (concurrency ${concurrency}, timeout ${timeoutMs} ms)`);
+          return createVlmClassifier({
+            baseUrl: `vscode-lm:${model.vendor}`,
+            model: model.id,
+            checkpoint: lmCheckpoint(model),
+            backend: createLmBackend(api, model, { timeoutMs }),
+            concurrency,
+            timeoutMs,
+            log: (line) => this.log.debug(line),
+          });
+        },
+      };
+    }
     if (s.classifier === 'vlm') {
-      if (!s.vlm.baseUrl) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.baseUrl is empty. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.', 'imageTriage.vlm.baseUrl');
-      if (!s.vlm.model) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.model is empty. Set it to the model name the endpoint serves.', 'imageTriage.vlm.model');
+      this.checkEndpoint(s);
       const apiKey = await getVlmApiKey(this.ctx.secrets);
-      const key = JSON.stringify(['vlm', s.vlm, apiKey ? 'key' : 'nokey']);
+      const { baseUrl, model, concurrency, timeoutMs } = s.vlm;
+      // A changed key builds a new classifier; the cache key holds only a hash of it.
+      const keyId = apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 12) : 'nokey';
+      const key = JSON.stringify(['vlm', baseUrl, model, concurrency, timeoutMs, keyId]);
       return {
         key,
         create: async (): Promise<Classifier> => {
           const { createVlmClassifier } = await import('../classifiers/vlm/vlmClassifier');
-          this.log.info(`Using VLM ${s.vlm.model} at ${s.vlm.baseUrl} (concurrency ${s.vlm.concurrency}, timeout ${s.vlm.timeoutMs} ms)`);
-          return createVlmClassifier({ ...s.vlm, apiKey, log: (line) => this.log.debug(line) });
+          this.log.info(`Using VLM ${model} at ${baseUrl} (concurrency ${concurrency}, timeout ${timeoutMs} ms${apiKey ? ', API key from secret storage' : ''})`);
+          return createVlmClassifier({ baseUrl, model, concurrency, timeoutMs, apiKey, log: (line) => this.log.debug(line) });
         },
       };
     }

@@ -46,12 +46,11 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
           void vscode.window.showWarningMessage(`No images in ${displayPath(root, ws)}. Image Triage reads .jpg, .jpeg, .png, .webp, .gif, .tif, .tiff and .avif files.`);
           return undefined;
         }
-        if (settings.classifier === 'vlm' && settings.vlm.baseUrl) {
-          const ok = await ensureRemoteConsent(env.ctx.globalState, settings.vlm.baseUrl, name, indexed.length);
-          if (!ok) {
-            env.log.info(`Classification of ${root} cancelled: no consent to send images to ${settings.vlm.baseUrl}`);
-            return undefined;
-          }
+        // Before anything is sent: where the images would go, and whether the user agrees.
+        const dest = await env.provider.destination(settings);
+        if (dest && !(await ensureRemoteConsent(env.ctx.globalState, dest, name, indexed.length))) {
+          env.log.info(`Classification of ${root} cancelled: no consent to send images to ${dest.name}`);
+          return undefined;
         }
         env.log.info(`Classifying ${indexed.length} images in ${root} with ${settings.classifier} (categories ${cats.source}, ${set.mode}, hash ${hash})`);
         const session = new ReviewSession(root, set.categories.map((c) => ({ ...c })), set.mode, reviewer(), indexed);
@@ -60,6 +59,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
           thumbnails: env.thumbnails,
           log: env.log,
           thumbnailSize: settings.thumbnailSize,
+          storageDir: env.ctx.globalStorageUri.fsPath,
         });
         const panel = () => ReviewPanel.get(root);
         panel()?.setRun({ state: 'loading', done: 0, total: indexed.length, message: 'Loading the model…' });
@@ -150,9 +150,12 @@ function reportFailure(env: Env, folder: vscode.Uri, e: unknown): void {
   env.statusBar.finish('failed', folder, false);
   env.log.error(`Classifying ${folder.fsPath} failed: ${err.stack ?? err.message}`);
   const setting = err instanceof SetupError ? err.setting : err.name === 'ModelLoadError' ? 'imageTriage.model' : err.name === 'VlmSetupError' ? 'imageTriage.vlm.baseUrl' : undefined;
-  const buttons = [...(setting ? ['Open Settings'] : []), 'Show Log'];
+  const command = err instanceof SetupError ? err.command : undefined;
+  const FIX = 'Choose Language Model';
+  const buttons = [...(command === 'imageTriage.chooseLanguageModel' ? [FIX] : []), ...(setting ? ['Open Settings'] : []), 'Show Log'];
   const msg = err.name === 'AbortError' ? 'Classification cancelled.' : `Image Triage could not classify ${path.basename(folder.fsPath)}: ${err.message}`;
   void vscode.window.showErrorMessage(msg, ...buttons).then((pick) => {
+    if (pick === FIX && command) void vscode.commands.executeCommand(command);
     if (pick === 'Open Settings' && setting) void openSetting(setting);
     if (pick === 'Show Log') env.log.show(true);
   });

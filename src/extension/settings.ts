@@ -10,8 +10,11 @@ export interface Settings {
   batchSize: number;
   thumbnailSize: number;
   classifier: ClassifierKind;
-  vlm: { baseUrl: string; model: string; concurrency: number; timeoutMs: number };
+  vlm: { provider: VlmProvider; baseUrl: string; model: string; lmModelId: string; concurrency: number; timeoutMs: number };
 }
+
+/** Who serves the VLM: an OpenAI-compatible HTTP endpoint, or a VS Code Language Model API chat model. */
+export type VlmProvider = 'openai-compatible' | 'vscode-lm';
 
 const clampInt = (v: unknown, lo: number, hi: number, dflt: number) =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : dflt;
@@ -28,8 +31,10 @@ export function readSettings(scope?: vscode.Uri): Settings {
     thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),
     classifier: c.get<string>('classifier') === 'vlm' ? 'vlm' : 'zero-shot',
     vlm: {
+      provider: c.get<string>('vlm.provider') === 'vscode-lm' ? 'vscode-lm' : 'openai-compatible',
       baseUrl: (c.get<string>('vlm.baseUrl') || '').trim(),
       model: (c.get<string>('vlm.model') || '').trim(),
+      lmModelId: (c.get<string>('vlm.lmModelId') || '').trim(),
       concurrency: clampInt(c.get('vlm.concurrency'), 1, 64, 4),
       timeoutMs: clampInt(c.get('vlm.timeoutMs'), 1000, 3_600_000, 120_000),
     },

@@ -1,19 +1,11 @@
 // The VLM API key (kept in VS Code's SecretStorage, never in settings) and the consent asked before
 // any image is sent to an endpoint that is not on this machine.
 import * as vscode from 'vscode';
+import { decideConsent, type Destination } from './consent';
 
-/** An endpoint on this machine: images do not leave it. */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h === '::1' || /^127\./.test(h);
-  } catch {
-    return false;
-  }
-}
+export { isLoopbackUrl } from './consent';
 
 const KEY = 'imageTriage.vlm.apiKey';
-const CONSENT = 'imageTriage.vlm.consentedOrigins';
 
 export async function getVlmApiKey(secrets: vscode.SecretStorage): Promise<string | undefined> {
   return (await secrets.get(KEY)) || undefined;
@@ -38,30 +30,9 @@ export async function setVlmApiKey(secrets: vscode.SecretStorage): Promise<void>
 }
 
 /**
- * True when images may go to `baseUrl`: it is on this machine, the user agreed to this origin before
- * ("Always"), or agrees now. Asked before anything is sent.
+ * True when images may go to `dest`: it is on this machine, the user agreed to it before ("Always"),
+ * or agrees now in a modal question that names it. Asked before anything is sent.
  */
-export async function ensureRemoteConsent(state: vscode.Memento, baseUrl: string, folderName: string, count: number): Promise<boolean> {
-  if (isLoopbackUrl(baseUrl)) return true;
-  let origin: string;
-  try {
-    origin = new URL(baseUrl).origin;
-  } catch {
-    return false;
-  }
-  const agreed = state.get<string[]>(CONSENT, []);
-  if (agreed.includes(origin)) return true;
-  const once = 'Send images';
-  const always = `Always send to ${new URL(origin).host}`;
-  const pick = await vscode.window.showWarningMessage(
-    `Send ${count} image${count === 1 ? '' : 's'} from "${folderName}" to ${origin}?`,
-    {
-      modal: true,
-      detail: `The VLM classifier uploads every image to ${baseUrl} (imageTriage.vlm.baseUrl). Continue only if you may share these images with that service.`,
-    },
-    once,
-    always,
-  );
-  if (pick === always) await state.update(CONSENT, [...agreed, origin]);
-  return pick === once || pick === always;
+export function ensureRemoteConsent(state: vscode.Memento, dest: Destination, folderName: string, count: number): Promise<boolean> {
+  return decideConsent(state, dest, folderName, count, (q) => vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.once, q.always));
 }

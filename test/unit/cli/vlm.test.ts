@@ -69,6 +69,8 @@ test('a remote VLM endpoint needs --send-images; without it nothing is sent and 
   assert.equal(r.code, 1);
   assert.match(r.err, /uploaded.*--send-images/);
   assert.deepEqual((await fs.readdir(root)).filter((f) => f.endsWith('.labels.json')), []);
+  const lookalike = await cli(['classify', root, '--classifier', 'vlm', '--vlm-url', 'http://127.0.0.1.example.com/v1', '--vlm-model', 'm']);
+  assert.equal(lookalike.code, 1, 'a host that only starts with 127. is not this machine');
   const noModel = await cli(['classify', root, '--classifier', 'vlm', '--vlm-url', 'http://localhost:1/v1']);
   assert.equal(noModel.code, 1);
   assert.match(noModel.err, /--vlm-model/);

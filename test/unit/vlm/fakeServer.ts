@@ -55,8 +55,11 @@ export function chat(content: string, usage?: Record<string, number>): Record<st
   };
 }
 
-/** `script` is a function of the request, or a list of replies taken in order. */
-export async function startServer(script: Script | Reply[], opts: { maxRequests?: number } = {}): Promise<FakeServer> {
+/**
+ * `script` is a function of the request, or a list of replies taken in order. `host`: the address to
+ * listen on (default 127.0.0.1; the end-to-end consent test uses a non-loopback one).
+ */
+export async function startServer(script: Script | Reply[], opts: { maxRequests?: number; host?: string } = {}): Promise<FakeServer> {
   const list = Array.isArray(script) ? script : undefined;
   const fn = Array.isArray(script) ? undefined : script;
   const budget = opts.maxRequests ?? (list ? list.length : 50);
@@ -101,10 +104,11 @@ export async function startServer(script: Script | Reply[], opts: { maxRequests?
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers }).end(payload);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
     port,
     requests,
     get maxConcurrent() {

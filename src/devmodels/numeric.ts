@@ -1,5 +1,6 @@
 // Number helpers for the generated models: float16 packing, a seeded normal generator and the
 // per-tensor uint8 weight quantisation that onnxruntime's quantize_dynamic applies.
+import { mulberry32 } from '../core/audit/prng';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -36,17 +37,8 @@ export function toFloat16(a: Float32Array): Uint16Array {
   return out;
 }
 
-/** A small fast seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded PRNG (mulberry32), shared with audit sampling. */
+export { mulberry32 };
 
 /** A 32-bit FNV-1a hash, to derive a per-tensor seed from its name. */
 export function hashString(s: string): number {

@@ -13,9 +13,11 @@ export interface FilterState {
   reviewQueue: boolean;
   errorsOnly: boolean;
   sort: 'name' | 'score' | 'margin';
+  /** A label-issue filter: suspect labels or near duplicates, ranked (see labelIssues.ts). */
+  issue: '' | 'suspect' | 'duplicates';
 }
 
-export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name' };
+export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name', issue: '' };
 
 const DECIDED = new Set<ReviewStatus>(['accepted', 'overridden', 'rejected', 'stale']);
 
@@ -56,10 +58,15 @@ export function compareBy(sort: FilterState['sort']): (a: ImageSummary, b: Image
   return byName;
 }
 
-export function applyFilter(images: Iterable<ImageSummary>, f: FilterState): ImageSummary[] {
+/**
+ * The images that match, sorted. With a label-issue filter only the images in `issueRank` match,
+ * in its order (most suspect first; duplicate pairs together); none while it is not known yet.
+ */
+export function applyFilter(images: Iterable<ImageSummary>, f: FilterState, issueRank?: ReadonlyMap<string, number> | null): ImageSummary[] {
   const out: ImageSummary[] = [];
-  for (const img of images) if (matches(img, f)) out.push(img);
-  return out.sort(compareBy(f.sort));
+  const rank = f.issue ? (issueRank ?? new Map<string, number>()) : null;
+  for (const img of images) if (matches(img, f) && (!rank || rank.has(img.id))) out.push(img);
+  return rank ? out.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!) : out.sort(compareBy(f.sort));
 }
 
 export interface HeaderCounts {

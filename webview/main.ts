@@ -17,6 +17,8 @@ import { moveIndex } from './gridLayout';
 import { clickSelect, moveSelect, selectAll } from './selection';
 import type { FilterState } from './filters';
 import { loadState, onHostMessage, saveState, send } from './vscodeApi';
+import { AuditMode } from './auditMode';
+import { issueOf, issueSummary } from './labelIssues';
 
 registerToolkit();
 
@@ -61,7 +63,16 @@ const detail = new DetailPane(main, {
   assign: (i) => actions.assign(i),
   openSidecar: (id) => send({ type: 'openSidecar', id }),
 });
-const sheet = new ShortcutSheet(document.body, () => grid.el.focus());
+const sheet = new ShortcutSheet(document.body, () => (store.view === 'grid' ? grid.el.focus() : undefined));
+app.dataset.view = 'grid';
+const auditMode = new AuditMode(app, store, notices, {
+  root: app,
+  tabsBefore: toolbar.el,
+  render: () => render(),
+  requestDetail: (id) => requestDetailFor(id),
+  help: () => sheet.toggle(),
+  focusGrid: () => grid.el.focus(),
+});
 
 // ---- rendering -----------------------------------------------------------------------------------
 let frame = 0;
@@ -70,12 +81,15 @@ function render(): void {
   frame = requestAnimationFrame(() => {
     frame = 0;
     header.render(store);
-    toolbar.render(store.categories, store.filter);
+    auditMode.render();
+    if (store.view !== 'grid') return;
+    toolbar.render(store.categories, store.filter, issueSummary(store.issues, store.filter.issue), issueOf(store.issues, store.filter.issue, store.selection.focus));
     bulk.render(store);
     grid.setItems(store.filtered, store.indexOf(store.selection.focus));
     grid.render();
     detail.render(store);
-    requestDetail();
+    const img = store.focused;
+    if (img) requestDetailFor(img.id);
   });
 }
 
@@ -89,15 +103,20 @@ function requestThumbs(ids: string[]): void {
 
 let detailAsked: unknown = null;
 let detailTimer: ReturnType<typeof setTimeout> | undefined;
-function requestDetail(): void {
-  const img = store.focused;
+/** Asks for an image's details once per version of its summary (the grid's focus, or the audited image). */
+function requestDetailFor(id: string): void {
+  const img = store.images.get(id);
   if (!img || detailAsked === img) return;
   detailAsked = img;
   clearTimeout(detailTimer);
-  detailTimer = setTimeout(() => send({ type: 'requestDetail', id: img.id }), store.detail?.id === img.id ? 0 : 40);
+  detailTimer = setTimeout(() => send({ type: 'requestDetail', id }), store.detail?.id === id ? 0 : 40);
 }
 
 function setFilter(p: Partial<FilterState>): void {
+  if (p.issue !== undefined && p.issue !== store.filter.issue) {
+    store.issues = null;
+    if (p.issue) send({ type: 'requestLabelIssues' });
+  }
   store.setFilter(p);
   saveState({ filter: store.filter });
   const i = store.indexOf(store.selection.focus);
@@ -133,10 +152,13 @@ function move(dir: Parameters<typeof moveIndex>[1], extend: boolean): void {
 }
 
 // ---- host messages -------------------------------------------------------------------------------
+let issuesTimer: ReturnType<typeof setTimeout> | undefined;
 onHostMessage((m: HostMessage) => {
+  if (auditMode.onMessage(m)) return render();
   switch (m.type) {
     case 'init':
       store.init(m.init);
+      if (store.filter.issue) send({ type: 'requestLabelIssues' });
       grid.setThumbSize(m.init.thumbnailSize);
       grid.el.focus();
       break;
@@ -146,6 +168,12 @@ onHostMessage((m: HostMessage) => {
       if (advanceFrom && m.images.some((i) => i.id === advanceFrom)) {
         store.advanceFrom = null;
         if (store.selection.focus === advanceFrom && store.selection.selected.size <= 1) move('next', false);
+      }
+      auditMode.sidecarsChanged();
+      if (store.filter.issue) {
+        // Labels changed: the issue lists may have too.
+        clearTimeout(issuesTimer);
+        issuesTimer = setTimeout(() => send({ type: 'requestLabelIssues' }), 500);
       }
       if (m.external && m.images.length) {
         const n = m.images.length;
@@ -172,14 +200,26 @@ onHostMessage((m: HostMessage) => {
     case 'notice':
       notices.show(m.level, m.text, m.level === 'error' ? 0 : 8000);
       break;
+    case 'labelIssues':
+      store.issues = m.issues;
+      store.refilter();
+      break;
   }
   render();
 });
 
 // ---- keyboard ------------------------------------------------------------------------------------
 document.addEventListener('keydown', (e) => {
-  if (sheet.open) return;
+  if (sheet.open || auditMode.modalOpen) return;
   const t = e.target as HTMLElement;
+  if (store.view !== 'grid') {
+    if (t.closest('input, textarea, select') || (t.closest('vscode-button, button') && (e.key === 'Enter' || e.key === ' '))) return;
+    if (auditMode.onKey(e)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+    return;
+  }
   const a = keyAction(e);
   if (!a) return;
   // Form controls keep their own keys (arrows in a dropdown); only Ctrl/Cmd shortcuts pass through.

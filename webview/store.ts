@@ -5,6 +5,8 @@ import type { CategoryInfo, HostMessageOf, ImageSummary, PanelInit, RunState } f
 import { applyFilter, DEFAULT_FILTER, type FilterState } from './filters';
 import { EMPTY_SELECTION, reconcile, type SelectionState } from './selection';
 import { UndoStack } from './undoStack';
+import type { AuditState, DashboardData, LabelIssues } from '../src/shared/auditData';
+import { issueRanks } from './labelIssues';
 
 export type Detail = HostMessageOf<'detail'>;
 
@@ -29,6 +31,13 @@ export class Store {
   /** After a single-image decision, move on from this image once its update arrives. */
   advanceFrom: string | null = null;
   initialised = false;
+  /** Which view the panel shows: the image grid, the audit of a sample, or the trust dashboard. */
+  view: 'grid' | 'audit' | 'dashboard' = 'grid';
+  audit: AuditState | null = null;
+  auditIndex = 0;
+  dashboard: DashboardData | null = null;
+  /** The label issues the host found (for the issue filters); null until asked and answered. */
+  issues: LabelIssues | null = null;
 
   init(p: PanelInit): void {
     this.folderName = p.folderName;
@@ -71,7 +80,7 @@ export class Store {
 
   refilter(): void {
     const oldOrder = this.order;
-    this.filtered = applyFilter(this.images.values(), this.filter);
+    this.filtered = applyFilter(this.images.values(), this.filter, issueRanks(this.issues, this.filter.issue));
     this.order = this.filtered.map((i) => i.id);
     this.index = new Map(this.order.map((id, i) => [id, i]));
     this.selection = reconcile(this.selection, oldOrder, this.order);

@@ -1,7 +1,7 @@
-// Filters (category, confidence, review status, review queue, errors), sort, "select all in filter",
-// and the shortcut sheet button. Toolkit dropdowns/checkboxes; each control has an accessible name.
+// Filters (category, confidence, review status, review queue, errors, label issues), sort, "select
+// all in filter", and the shortcut sheet button; under them, what a label-issue filter found. Toolkit dropdowns/checkboxes; each control has an accessible name.
 import type { CategoryInfo } from '../src/shared/protocol';
-import { h, replace } from './dom';
+import { h, replace, setText } from './dom';
 import { NO_LABEL, type FilterState } from './filters';
 import { controlValue, isChecked } from './toolkit';
 
@@ -21,6 +21,9 @@ export class Toolbar {
   readonly el: HTMLElement;
   private category: HTMLElement;
   private catKey = '';
+  private issueInfo: HTMLElement;
+  private issueText: HTMLElement;
+  private issueFocus: HTMLElement;
 
   constructor(parent: HTMLElement, private readonly actions: ToolbarActions) {
     this.category = dropdown('Filter by category', 'category', [['', 'All categories']]);
@@ -44,12 +47,20 @@ export class Toolbar {
       ['score', 'Sort by score'],
       ['margin', 'Sort by margin (uncertain first)'],
     ]);
+    const issue = dropdown('Filter by label issue', 'issue', [
+      ['', 'No label-issue filter'],
+      ['suspect', 'Suspect labels'],
+      ['duplicates', 'Near duplicates'],
+    ]);
     const queue = h('vscode-checkbox', { 'data-filter': 'reviewQueue', 'aria-label': 'Only the review queue' }, 'Review queue');
     const errors = h('vscode-checkbox', { 'data-filter': 'errorsOnly', 'aria-label': 'Only images with errors' }, 'Errors');
     const selectAll = h('vscode-button', { appearance: 'secondary', 'data-act': 'selectAll', 'aria-label': 'Select all images in the filter (Ctrl+A)' }, 'Select all in filter');
     const help = h('vscode-button', { appearance: 'icon', 'data-act': 'help', 'aria-label': 'Keyboard shortcuts (?)', title: 'Keyboard shortcuts (?)' }, '?');
+    this.issueText = h('span', { class: 'issue-text' });
+    this.issueFocus = h('span', { class: 'issue-focus' });
+    this.issueInfo = h('div', { class: 'issue-info', role: 'status', 'aria-live': 'polite', hidden: true }, this.issueText, this.issueFocus);
     this.el = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filters and sort' },
-      this.category, confidence, status, queue, errors, h('span', { class: 'spacer' }), sort, selectAll, help);
+      this.category, confidence, status, issue, queue, errors, h('span', { class: 'spacer' }), sort, selectAll, help, this.issueInfo);
     parent.append(this.el);
     this.el.addEventListener('change', (e) => {
       const t = (e.target as HTMLElement).closest<HTMLElement>('[data-filter]');
@@ -65,8 +76,14 @@ export class Toolbar {
     });
   }
 
-  /** Rebuilds the category options when the categories change; reflects the filter's values. */
-  render(categories: CategoryInfo[], f: FilterState): void {
+  /**
+   * Rebuilds the category options when the categories change; reflects the filter's values; shows
+   * what the label-issue filter found (and what it says about the focused image).
+   */
+  render(categories: CategoryInfo[], f: FilterState, issueSummary = '', focusedIssue: string | null = null): void {
+    this.issueInfo.hidden = !f.issue;
+    setText(this.issueText, issueSummary);
+    setText(this.issueFocus, focusedIssue ?? '');
     const key = categories.map((c) => c.name).join('\n');
     if (key !== this.catKey) {
       this.catKey = key;

@@ -7,9 +7,11 @@ import { ClassifierProvider } from './classifierProvider';
 import { createLogger } from './log';
 import { RunStatusBar } from './statusBar';
 import { setVlmApiKey } from './vlmAccess';
+import { chooseLanguageModel, watchProviderSetting } from './lmPicker';
 import { classifyFolder } from './classifyCommand';
 import { openReviewPanel } from './openPanelCommand';
 import { ReviewPanel } from './panel/reviewPanel';
+import { exportTrustReport, startAudit } from './auditCommands';
 import type { Env } from './env';
 
 export function activate(ctx: vscode.ExtensionContext) {
@@ -41,6 +43,10 @@ export function activate(ctx: vscode.ExtensionContext) {
     vscode.commands.registerCommand('imageTriage.classifyFolder', guard('Classify Images', (arg) => classifyFolder(env, arg))),
     vscode.commands.registerCommand('imageTriage.openReviewPanel', guard('Open Review Panel', (arg) => openReviewPanel(env, arg))),
     vscode.commands.registerCommand('imageTriage.setVlmApiKey', guard('Set VLM API Key', () => setVlmApiKey(ctx.secrets))),
+    vscode.commands.registerCommand('imageTriage.chooseLanguageModel', guard('Choose Language Model', () => chooseLanguageModel(log))),
+    watchProviderSetting(log),
+    vscode.commands.registerCommand('imageTriage.startAudit', guard('Start Audit', (arg) => startAudit(env, arg))),
+    vscode.commands.registerCommand('imageTriage.exportReport', guard('Export Trust Report', (arg) => exportTrustReport(env, arg))),
     vscode.commands.registerCommand('imageTriage.showLog', () => log.show(true)),
   );
   // For tests and other extensions: the same commands as an API.

@@ -50,5 +50,6 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
     thumbnails: env.thumbnails,
     log: env.log,
     thumbnailSize: settings.thumbnailSize,
+    storageDir: env.ctx.globalStorageUri.fsPath,
   });
 }

@@ -3,7 +3,8 @@
 // refuses anything that does not match. Host → webview messages are "notifications" (state pushed to
 // the view); webview → host messages are "commands" (requests for data or for a write).
 // Pure module: no vscode, no DOM, no Node imports.
-import type { Confidence, Mode, ReviewStatus, Sidecar } from '../core/types';
+import type { AuditVerdict, ClassifierKind, Confidence, Mode, ReviewStatus, Sidecar } from '../core/types';
+import type { AuditState, DashboardData, LabelIssues } from './auditData';
 
 /** What the grid needs to know about one image. Compact: a folder may hold 10,000 of them. */
 export interface ImageSummary {
@@ -85,7 +86,13 @@ export type HostMessage =
       conflicts: string[];
       error?: string;
     }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
+  /** The audit sample in progress (null: none). `enter` switches the panel to audit mode. */
+  | { type: 'audit'; audit: AuditState | null; enter: boolean }
+  /** Answer to an `auditVerdict` or `auditUndo`; `undone` names the unit an undo restored. */
+  | { type: 'auditResult'; requestId: number; ok: boolean; error?: string; undone?: { id: string; classifier: ClassifierKind } }
+  | { type: 'dashboard'; data: DashboardData }
+  | { type: 'labelIssues'; issues: LabelIssues };
 
 // ---- webview → host -----------------------------------------------------------------------------
 
@@ -96,7 +103,27 @@ export type WebviewMessage =
   | { type: 'decide'; requestId: number; decision: Decision; targets: { id: string; rev: string }[] }
   | { type: 'undo'; requestId: number; changeId: number }
   | { type: 'redo'; requestId: number; changeId: number }
-  | { type: 'openSidecar'; id: string };
+  | { type: 'openSidecar'; id: string }
+  /** Runs "Start Audit" on this panel's folder. */
+  | { type: 'startAudit' }
+  /** A verdict on one sampled prediction; written at once (a later verdict on the unit replaces it). */
+  | {
+      type: 'auditVerdict';
+      requestId: number;
+      id: string;
+      classifier: ClassifierKind;
+      verdict: AuditVerdict;
+      categoryCorrect?: boolean;
+      /** The right category when the predicted one is wrong: one of the panel's categories. */
+      correctCategory?: string;
+      note?: string;
+    }
+  /** Restores the audit list the last verdict replaced. */
+  | { type: 'auditUndo'; requestId: number }
+  | { type: 'requestDashboard' }
+  | { type: 'requestLabelIssues' }
+  /** Runs "Export Trust Report" on this panel's folder. */
+  | { type: 'exportReport' };
 
 export type HostMessageType = HostMessage['type'];
 export type WebviewMessageType = WebviewMessage['type'];
@@ -113,7 +140,17 @@ export const LIMITS = {
   labels: 64,
   labelLength: 256,
   revLength: 128,
+  noteLength: 2000,
 } as const;
+
+/** What the host knows, for the checks that need it: is an image in the folder, is a name a category. */
+export interface KnownNames {
+  image(id: string): boolean;
+  category(name: string): boolean;
+}
+
+const CLASSIFIERS: readonly ClassifierKind[] = ['zero-shot', 'vlm'];
+const VERDICTS: readonly AuditVerdict[] = ['accurate', 'partly', 'hallucinated', 'skip'];
 
 export type ParseResult = { ok: true; message: WebviewMessage } | { ok: false; problem: string };
 
@@ -156,9 +193,46 @@ function parseDecision(v: unknown): Decision | string {
   return 'unknown decision action';
 }
 
-/** Checks the shape of a message from the webview. Semantics (is the image known, is the path inside
- * the folder, is the label a category) are the host's job once the shape is right. */
-export function parseWebviewMessage(raw: unknown): ParseResult {
+function parseVerdict(raw: Obj, known?: KnownNames): WebviewMessageOf<'auditVerdict'> | string {
+  const e = onlyKeys(raw, ['type', 'requestId', 'id', 'classifier', 'verdict', 'categoryCorrect', 'correctCategory', 'note']);
+  if (e) return e;
+  if (!isInt(raw.requestId)) return 'requestId must be a non-negative integer';
+  if (!isId(raw.id)) return 'id must be an image id';
+  if (known && !known.image(raw.id)) return 'unknown image';
+  if (!CLASSIFIERS.includes(raw.classifier as ClassifierKind)) return 'classifier must be "zero-shot" or "vlm"';
+  if (!VERDICTS.includes(raw.verdict as AuditVerdict)) return `verdict must be one of ${VERDICTS.join(', ')}`;
+  const m: WebviewMessageOf<'auditVerdict'> = {
+    type: 'auditVerdict',
+    requestId: raw.requestId,
+    id: raw.id,
+    classifier: raw.classifier as ClassifierKind,
+    verdict: raw.verdict as AuditVerdict,
+  };
+  if (raw.categoryCorrect !== undefined) {
+    if (typeof raw.categoryCorrect !== 'boolean') return 'categoryCorrect must be true or false';
+    m.categoryCorrect = raw.categoryCorrect;
+  }
+  if (raw.correctCategory !== undefined) {
+    const c = raw.correctCategory;
+    if (typeof c !== 'string' || !c.trim() || c.length > LIMITS.labelLength) return 'correctCategory is not a non-empty string';
+    if (known && !known.category(c)) return 'correctCategory is not a known category';
+    if (m.categoryCorrect === true) return 'a right category was given, but the category was marked correct';
+    m.correctCategory = c;
+  }
+  if (m.verdict === 'skip' && (m.categoryCorrect !== undefined || m.correctCategory !== undefined)) return 'a skipped image gets no category judgment';
+  if (raw.note !== undefined) {
+    if (typeof raw.note !== 'string' || raw.note.length > LIMITS.noteLength) return `note must be text of at most ${LIMITS.noteLength} characters`;
+    m.note = raw.note;
+  }
+  return m;
+}
+
+/**
+ * Checks the shape of a message from the webview. With `known`, the audit messages are also checked
+ * against the folder (is the image known, is the right category one of the categories); the host
+ * checks the ids of the other messages itself once the shape is right.
+ */
+export function parseWebviewMessage(raw: unknown, known?: KnownNames): ParseResult {
   const bad = (problem: string): ParseResult => ({ ok: false, problem });
   if (!isObj(raw)) return bad('message is not an object');
   switch (raw.type) {
@@ -201,6 +275,23 @@ export function parseWebviewMessage(raw: unknown): ParseResult {
       if (e) return bad(e);
       if (!isInt(raw.requestId) || !isInt(raw.changeId)) return bad('requestId and changeId must be non-negative integers');
       return { ok: true, message: { type: raw.type, requestId: raw.requestId, changeId: raw.changeId } };
+    }
+    case 'startAudit':
+    case 'requestDashboard':
+    case 'requestLabelIssues':
+    case 'exportReport': {
+      const e = onlyKeys(raw, ['type']);
+      return e ? bad(e) : { ok: true, message: { type: raw.type } };
+    }
+    case 'auditVerdict': {
+      const m = parseVerdict(raw, known);
+      return typeof m === 'string' ? bad(m) : { ok: true, message: m };
+    }
+    case 'auditUndo': {
+      const e = onlyKeys(raw, ['type', 'requestId']);
+      if (e) return bad(e);
+      if (!isInt(raw.requestId)) return bad('requestId must be a non-negative integer');
+      return { ok: true, message: { type: 'auditUndo', requestId: raw.requestId } };
     }
     default:
       return bad(`unknown message type ${JSON.stringify(String(raw.type)).slice(0, 60)}`);

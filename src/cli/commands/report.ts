@@ -5,11 +5,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexFolder, type IndexedImage } from '../../core/folderIndex';
-import { readCachedEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
+import { folderEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
 import { defaultCacheDir } from '../cacheDir';
-import { writeFileAtomic } from '../../core/atomicWrite';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
+import { writeReportFile } from '../../core/audit/reportFiles';
 import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
 
 export const REPORT_USAGE =
@@ -21,26 +21,9 @@ const FORMATS = ['md', 'html', 'json'] as const;
 
 /** Image embeddings of the folder's most used zero-shot checkpoint, from the on-disk cache. */
 async function embeddingsByRelPath(images: IndexedImage[], dir: string, io: CliIO): Promise<Map<string, Float32Array>> {
-  const counts = new Map<string, { n: number; key: { model: string; revision: string; dtype: string } }>();
-  for (const img of images) {
-    const p = img.sidecar?.predictions['zero-shot'];
-    if (!p) continue;
-    const id = JSON.stringify([p.checkpoint, p.revision, p.dtype]);
-    const c = counts.get(id) ?? { n: 0, key: { model: p.checkpoint, revision: p.revision, dtype: p.dtype } };
-    c.n++;
-    counts.set(id, c);
-  }
-  const best = [...counts.values()].sort((x, y) => y.n - x.n)[0];
-  const out = new Map<string, Float32Array>();
-  if (!best) return out;
-  const cached = await readCachedEmbeddings(dir, best.key);
-  for (const img of images) {
-    const sha = img.sidecar?.image.sha256;
-    const v = sha ? cached.get(sha) : undefined;
-    if (v) out.set(img.relPath, v);
-  }
-  io.err(`near duplicates: ${out.size} of ${images.length} images have cached embeddings for ${best.key.model}\n`);
-  return out;
+  const { key, byRelPath } = await folderEmbeddings(images, dir);
+  if (key) io.err(`near duplicates: ${byRelPath.size} of ${images.length} images have cached embeddings for ${key.model}\n`);
+  return byRelPath;
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
@@ -65,20 +48,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
     io.out(format === 'json' ? renderJson(report) : format === 'html' ? renderHtml(report) : renderMarkdown(report).text);
     return 0;
   }
-  const target = path.resolve(out);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  if (format === 'md') {
-    const dirName = `${path.basename(target, path.extname(target))}-charts`;
-    const md = renderMarkdown(report, { charts: 'files', chartDir: dirName });
-    const dir = path.join(path.dirname(target), dirName);
-    if (md.files.length) await fs.mkdir(dir, { recursive: true });
-    for (const f of md.files) await writeFileAtomic(path.join(dir, f.name), f.svg + '\n');
-    await writeFileAtomic(target, md.text);
-    io.err(`Wrote ${out} and ${md.files.length} chart(s) in ${path.join(path.dirname(out), dirName)}\n`);
-  } else {
-    await writeFileAtomic(target, format === 'json' ? renderJson(report) : renderHtml(report));
-    io.err(`Wrote ${out}\n`);
-  }
+  const written = await writeReportFile(path.resolve(out), report, format);
+  if (written.chartDir) io.err(`Wrote ${out} and ${written.charts} chart(s) in ${path.join(path.dirname(out), path.basename(written.chartDir))}\n`);
+  else io.err(`Wrote ${out}\n`);
   return 0;
 }
 

@@ -26,7 +26,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function panelHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; title: string }): string {
+export function panelHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; extraStyleUris?: string[]; title: string }): string {
+  const styles = [o.styleUri, ...(o.extraStyleUris ?? [])].map((u) => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -34,7 +35,7 @@ export function panelHtml(o: { cspSource: string; nonce: string; scriptUri: stri
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta property="csp-nonce" content="${escapeAttr(o.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
+${styles}
 <title>${escapeAttr(o.title)}</title>
 </head>
 <body>

@@ -12,12 +12,15 @@ import { DecisionError, type ReviewSession } from './reviewSession';
 import { panelHtml, makeNonce } from './html';
 import { ThumbQueue } from './thumbQueue';
 import { imageIdOf, resolveImageId } from './pathGuard';
+import { AuditController, isAuditMessage } from './auditController';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
   thumbnails: ThumbnailCache;
   log: Logger;
   thumbnailSize: number;
+  /** The extension's global storage (model cache, zero-shot image embeddings). */
+  storageDir: string;
 }
 
 export interface PanelInfo {
@@ -34,6 +37,12 @@ export class ReviewPanel implements vscode.Disposable {
 
   static get(root: string): ReviewPanel | undefined {
     return ReviewPanel.panels.get(path.resolve(root));
+  }
+
+  /** The panel in the active editor, or the only one open. */
+  static active(): ReviewPanel | undefined {
+    const all = [...ReviewPanel.panels.values()];
+    return all.find((p) => p.panel.active) ?? (all.length === 1 ? all[0] : undefined);
   }
 
   /** Opens (or reveals and re-initialises) the panel of `session.root`. */
@@ -59,9 +68,12 @@ export class ReviewPanel implements vscode.Disposable {
   private watchTimer: ReturnType<typeof setTimeout> | undefined;
   private disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private ownWriting = 0;
+  audit: AuditController;
 
   private constructor(
-    private session: ReviewSession,
+    /** The folder's images and decisions (replaced when the panel is re-initialised). */
+    public session: ReviewSession,
     private info: PanelInfo,
     private readonly deps: PanelDeps,
   ) {
@@ -83,9 +95,11 @@ export class ReviewPanel implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'review.css')).toString(),
+      extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'audit.css')).toString()],
       title: `Review: ${info.folderName}`,
     });
     this.thumbs = this.makeThumbQueue();
+    this.audit = this.makeAudit();
     this.disposables.push(
       webview.onDidReceiveMessage((m) => this.onMessage(m).catch((e) => this.deps.log.error(`Review panel: ${(e as Error).stack ?? e}`))),
       this.panel.onDidDispose(() => this.dispose()),
@@ -112,7 +126,35 @@ export class ReviewPanel implements vscode.Disposable {
     this.session = session;
     this.info = info;
     this.panel.title = `Review: ${info.folderName}`;
-    if (this.ready) this.post({ type: 'init', init: this.initData() });
+    this.audit = this.makeAudit();
+    if (this.ready) {
+      this.post({ type: 'init', init: this.initData() });
+      this.audit.onReady();
+    }
+  }
+
+  private makeAudit(): AuditController {
+    const panel = this;
+    return new AuditController({
+      get session() {
+        return panel.session;
+      },
+      get folderName() {
+        return panel.info.folderName;
+      },
+      log: this.deps.log,
+      storageDir: this.deps.storageDir,
+      post: (m) => this.post(m),
+      reveal: () => this.panel.reveal(),
+      ownWrites: async (fn) => {
+        this.ownWriting++;
+        try {
+          return await fn();
+        } finally {
+          this.ownWriting--;
+        }
+      },
+    });
   }
 
   private initData(): PanelInit {
@@ -146,8 +188,18 @@ export class ReviewPanel implements vscode.Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) return this.refuse(parsed.problem, raw);
+    const parsed = parseWebviewMessage(raw, {
+      image: (id) => this.session.unknownIds([id]).length === 0,
+      category: (name) => this.session.categories.some((c) => c.name === name),
+    });
+    if (!parsed.ok) {
+      this.refuse(parsed.problem, raw);
+      const r = raw as { type?: unknown; requestId?: unknown };
+      if (r.type === 'auditVerdict' && Number.isSafeInteger(r.requestId)) {
+        this.post({ type: 'auditResult', requestId: r.requestId as number, ok: false, error: `refused: ${parsed.problem}` });
+      }
+      return;
+    }
     const m: WebviewMessage = parsed.message;
     const named = m.type === 'requestThumbs' ? m.ids : m.type === 'decide' ? m.targets.map((t) => t.id) : 'id' in m ? [m.id] : [];
     const unknown = this.session.unknownIds(named);
@@ -161,6 +213,7 @@ export class ReviewPanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'init', init: this.initData() });
         if (this.run.state !== 'idle') this.post({ type: 'run', run: this.run });
+        this.audit.onReady();
         return;
       case 'requestThumbs':
         return this.thumbs.request(m.ids);
@@ -181,6 +234,7 @@ export class ReviewPanel implements vscode.Disposable {
       case 'redo':
         return this.write(m);
     }
+    if (isAuditMessage(m)) return this.audit.onMessage(m);
   }
 
   private async write(m: Extract<WebviewMessage, { type: 'decide' | 'undo' | 'redo' }>): Promise<void> {
@@ -248,10 +302,12 @@ export class ReviewPanel implements vscode.Disposable {
       if (s) images.push(s);
     }
     if (!images.length) return;
-    // During a run, its own writes arrive here too: they are results, not someone else's change.
-    const external = this.run.state !== 'running' && this.run.state !== 'loading';
+    // During a run (or while the audit marks a sample), its own writes arrive here too: they are
+    // results, not someone else's change.
+    const external = this.run.state !== 'running' && this.run.state !== 'loading' && this.ownWriting === 0;
     if (external) this.deps.log.info(`Sidecars changed on disk: ${images.map((i) => i.id).join(', ')}`);
     this.post({ type: 'upsert', images, external });
+    this.audit.sidecarsChanged();
   }
 
   dispose(): void {

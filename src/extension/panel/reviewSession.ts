@@ -63,7 +63,8 @@ export class ReviewSession {
     readonly root: string,
     readonly categories: CategoryInfo[],
     readonly mode: Mode,
-    private readonly by: string,
+    /** Who decisions and audit verdicts are recorded as (the OS user name). */
+    readonly by: string,
     indexed: IndexedImage[] = [],
   ) {
     for (const img of indexed) this.setImage(img.path, img.sidecar, img.sidecarError);
@@ -85,6 +86,10 @@ export class ReviewSession {
   }
   get size(): number {
     return this.images.size;
+  }
+  /** Every image, in no particular order. */
+  all(): SessionImage[] {
+    return [...this.images.values()];
   }
   summary(id: string): ImageSummary | undefined {
     const img = this.images.get(id);

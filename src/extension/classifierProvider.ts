@@ -57,7 +57,8 @@ export class ClassifierProvider implements vscode.Disposable {
     this.checkEndpoint(s);
     const dest = endpointDestination(s.vlm.baseUrl);
     if (!dest) throw new SetupError(`imageTriage.vlm.baseUrl "${s.vlm.baseUrl}" is not an http(s) URL. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.`, 'imageTriage.vlm.baseUrl');
-    return dest;
+    // A local URL can still be a tunnel or proxy to a remote service: the user may want to be asked.
+    return s.vlm.askForLocalEndpoints ? { ...dest, local: false } : dest;
   }
 
   private checkEndpoint(s: Settings): void {

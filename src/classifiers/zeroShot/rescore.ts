@@ -4,7 +4,35 @@
 // full Prediction objects are built only for the images that are persisted.
 import type { Mode } from '../../core/types';
 import { chooseIndices } from '../../core/routing';
-import { HIGH_CONFIDENCE_MARGIN, toCardScore, type ScoreKind } from './scoring';
+import { HIGH_CONFIDENCE_MARGIN, dot, toCardScore, type ScoreKind } from './scoring';
+
+/** Dot products of one image with every category, four categories per pass over the image. */
+function cosines4(img: Float32Array, cats: Float32Array[], out: Float64Array): void {
+  const d = img.length;
+  let j = 0;
+  for (; j + 3 < cats.length; j += 4) {
+    const c0 = cats[j];
+    const c1 = cats[j + 1];
+    const c2 = cats[j + 2];
+    const c3 = cats[j + 3];
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let t = 0; t < d; t++) {
+      const x = img[t];
+      a0 += x * c0[t];
+      a1 += x * c1[t];
+      a2 += x * c2[t];
+      a3 += x * c3[t];
+    }
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
+  }
+  for (; j < cats.length; j++) out[j] = dot(img, cats[j]);
+}
 
 export const CONF_LOW = 0;
 export const CONF_MEDIUM = 1;
@@ -27,14 +55,18 @@ export interface RescoreResult {
   route: Int16Array;
 }
 
+/** Row-major n×d embeddings as one view per row (no copy). */
+export function matrixRows(images: Float32Array, d: number): Float32Array[] {
+  return Array.from({ length: Math.floor(images.length / d) }, (_, i) => images.subarray(i * d, (i + 1) * d));
+}
+
 /**
- * `images` is row-major n×d of L2-normalised embeddings; `cats` the k ensembled category embeddings.
+ * `rows` are L2-normalised image embeddings (views are fine: nothing is copied); `cats` the k
+ * ensembled category embeddings.
  */
-export function rescoreMatrix(images: Float32Array, d: number, cats: Float32Array[], mode: Mode, kind: ScoreKind, scale: number, bias = 0): RescoreResult {
-  const n = Math.floor(images.length / d);
+export function rescoreMatrix(rows: Float32Array[], cats: Float32Array[], mode: Mode, kind: ScoreKind, scale: number, bias = 0): RescoreResult {
+  const n = rows.length;
   const k = cats.length;
-  const catMat = new Float32Array(k * d);
-  cats.forEach((c, j) => catMat.set(c, j * d));
   const r: RescoreResult = {
     n,
     k,
@@ -48,13 +80,10 @@ export function rescoreMatrix(images: Float32Array, d: number, cats: Float32Arra
   const logits = new Float64Array(k);
   const cs = new Uint8Array(k);
   for (let i = 0; i < n; i++) {
-    const off = i * d;
+    cosines4(rows[i], cats, logits);
     let max = -Infinity;
     for (let j = 0; j < k; j++) {
-      let s = 0;
-      const co = j * d;
-      for (let t = 0; t < d; t++) s += images[off + t] * catMat[co + t];
-      logits[j] = s * scale + (kind === 'sigmoid' ? bias : 0);
+      logits[j] = logits[j] * scale + (kind === 'sigmoid' ? bias : 0);
       if (logits[j] > max) max = logits[j];
     }
     let sum = 0;

@@ -174,14 +174,14 @@ export class ZeroShotClassifier implements Classifier {
     const cats = await this.categoryEmbeddings(set);
     const dim = cats.ensembled[0].length;
     const cache = await this.imageCache(dim);
-    const mat = new Float32Array(shas.length * dim);
+    const zero = new Float32Array(dim);
     const missing: string[] = [];
-    shas.forEach((sha, i) => {
+    const rows = shas.map((sha) => {
       const v = cache.get(sha);
-      if (v) mat.set(v, i * dim);
-      else missing.push(sha);
+      if (!v) missing.push(sha);
+      return v ?? zero;
     });
-    return { result: rescoreMatrix(mat, dim, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias), missing };
+    return { result: rescoreMatrix(rows, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias), missing };
   }
 
   /** All cached image embeddings of this model, for instant re-scoring. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZeroShotClassifier } from '../../../src/classifiers/zeroShot/zeroShotClassifier';
-import { CONF_HIGH, CONF_LOW, CONF_MEDIUM, ROUTE_TO_REVIEW, rescoreMatrix } from '../../../src/classifiers/zeroShot/rescore';
+import { CONF_HIGH, CONF_LOW, CONF_MEDIUM, ROUTE_TO_REVIEW, matrixRows, rescoreMatrix } from '../../../src/classifiers/zeroShot/rescore';
 import { l2normalise } from '../../../src/classifiers/zeroShot/scoring';
 import { mulberry32 } from '../../../src/core/audit/prng';
 import type { CategorySet } from '../../../src/core/types';
@@ -28,7 +28,7 @@ for (const [kind, mode, scale, bias] of [
     const imgs = Array.from({ length: n }, (_, i) => vec(Array.from({ length: D }, (_, t) => (t === i % 5 ? (i % 7) * 0.4 : t === (i + 1) % 5 ? (i % 3) * 0.3 : 0))));
     const mat = new Float32Array(n * D);
     imgs.forEach((v, i) => mat.set(v, i * D));
-    const r = rescoreMatrix(mat, D, cats, mode, kind, scale, bias);
+    const r = rescoreMatrix(matrixRows(mat, D), cats, mode, kind, scale, bias);
     const seen = new Set<string>();
     imgs.forEach((v, i) => {
       const p = fake.predict(v, `sha${i}`, set, catEmb, 'h', 'now');

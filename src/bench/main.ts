@@ -120,7 +120,8 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
         if (e.type === 'image' && e.sidecar) predictions.set(e.path, { path: e.path, sha: e.sidecar.image.sha256 });
         if (e.type === 'progress' && Math.floor(e.done / 1000) > lastLogged) {
           lastLogged = Math.floor(e.done / 1000);
-          log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB`);
+          const m = process.memoryUsage();
+          log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB (main heap ${(m.heapUsed / 1e6).toFixed(0)}, external ${(m.external / 1e6).toFixed(0)}, array buffers ${(m.arrayBuffers / 1e6).toFixed(0)} MB)`);
         }
       },
     }),

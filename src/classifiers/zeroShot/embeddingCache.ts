@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 
 const MAGIC = Buffer.from('ITEMB001');
+const POOL = 256;
 
 export interface EmbeddingKey {
   model: string;
@@ -21,6 +22,9 @@ export function embeddingKeyId(k: EmbeddingKey): string {
 export class EmbeddingCache {
   private map = new Map<string, Float32Array>();
   private pending: Buffer[] = [];
+  /** New vectors live in shared blocks (one allocation per POOL rows, not one per image). */
+  private pool?: Float32Array;
+  private poolUsed = 0;
   private loaded = false;
   readonly file: string;
 
@@ -80,7 +84,13 @@ export class EmbeddingCache {
   put(sha256: string, vec: Float32Array): void {
     if (vec.length !== this.dim) throw new Error(`embedding has ${vec.length} dims, cache expects ${this.dim}`);
     if (this.map.has(sha256)) return;
-    const copy = Float32Array.from(vec);
+    if (!this.pool || this.poolUsed === POOL) {
+      this.pool = new Float32Array(POOL * this.dim);
+      this.poolUsed = 0;
+    }
+    const copy = this.pool.subarray(this.poolUsed * this.dim, (this.poolUsed + 1) * this.dim);
+    this.poolUsed++;
+    copy.set(vec);
     this.map.set(sha256, copy);
     const rec = Buffer.allocUnsafe(32 + this.dim * 4);
     rec.write(sha256, 0, 32, 'hex');

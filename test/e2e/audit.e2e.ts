@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, setTheme, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, setTheme, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
 import { makeTriageWorkspace, XSS_FILE } from './triageWorkspace';
 import { readSidecar } from '../../src/core/sidecarStore';
 import type { AuditEntry } from '../../src/core/types';
@@ -75,15 +75,7 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern' } });
   t.cleanup(() => server.stop());
   const page = await t.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  const csp: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) csp.push(`${m.location().url}: ${m.text()}`);
-  });
+  const { dialogs, csp } = watchPage(page);
   await openWorkbench(page, server.url, ws);
   await rightClickTreeItem(page, 'photos');
   await clickContextMenuItem(page, 'Classify Images');

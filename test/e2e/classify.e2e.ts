@@ -13,6 +13,7 @@ import {
   setTheme,
   startCodeServer,
   waitUntil,
+  watchPage,
   webviewFrame,
 } from './harness';
 import { BROKEN, makeTriageWorkspace, XSS, XSS_FILE } from './triageWorkspace';
@@ -82,15 +83,7 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   });
   t.cleanup(() => server.stop());
   const page = await t.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  const cspViolations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) cspViolations.push(`${m.location().url}: ${m.text()}`);
-  });
+  const { dialogs, csp: cspViolations } = watchPage(page);
   await openWorkbench(page, server.url, ws);
 
   await rightClickTreeItem(page, 'photos');

@@ -33,6 +33,7 @@ export {
   webviewFrame,
   screenshot,
   waitUntil,
+  watchPage,
   type ThemeKind,
 } from './workbench';
 export { tempDir, pngBytes, makeImageWorkspace } from './fixtures';

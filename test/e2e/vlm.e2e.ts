@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
 import { startServer, type RecordedRequest, type Reply } from '../unit/vlm/fakeServer';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
 import { readSidecar, writeSidecar } from '../../src/core/sidecarStore';
@@ -135,11 +135,7 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   });
   t.cleanup(() => server.stop());
   const page = await t.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const { dialogs } = watchPage(page);
   await openWorkbench(page, server.url, ws);
 
   // The Language Model API option on this VS Code (1.100): the extension runs, and says what it needs.

@@ -226,3 +226,20 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, ti
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/**
+ * Records what would betray injected markup running: script dialogs (dismissed) and CSP reports.
+ * The arrays fill as the page runs.
+ */
+export function watchPage(page: Page): { dialogs: string[]; csp: string[] } {
+  const dialogs: string[] = [];
+  const csp: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(m.text())) csp.push(`${m.location().url}: ${m.text()}`);
+  });
+  return { dialogs, csp };
+}

@@ -11,7 +11,7 @@ import type { CategorySet } from '../core/types';
 import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
 import { ZeroShotClassifier } from '../classifiers/zeroShot';
 import { dot, modelScores } from '../classifiers/zeroShot/scoring';
-import { defaultCacheDir } from '../cli/cacheDir';
+import { defaultCacheDir } from '../core/cacheDir';
 
 export interface ApiOptions {
   /** Prompt template with {name}; default "a photo of {name}". */

@@ -3,7 +3,7 @@ import type { Classifier } from '../core/classifier';
 import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
 import { createZeroShotClassifier } from '../classifiers/zeroShot';
 import { UsageError, choiceFlag, flag, intFlag, type CliIO, type ParsedArgs } from './args';
-import { defaultCacheDir } from './cacheDir';
+import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
 
 export const CLASSIFIER_FLAGS = ['classifier', 'vlm-url', 'vlm-model', 'vlm-concurrency', 'vlm-timeout'];

@@ -82,11 +82,6 @@ async function loadOne(img: RunImage): Promise<Loaded> {
   }
 }
 
-function abortError(): Error {
-  const e = new Error('The run was cancelled.');
-  e.name = 'AbortError';
-  return e;
-}
 
 export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   const start = Date.now();
@@ -233,4 +228,3 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   return summary;
 }
 
-export { abortError };

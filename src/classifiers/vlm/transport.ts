@@ -1,6 +1,7 @@
 // Transport pieces for remote model calls, independent of any one API: a concurrency limiter, a
 // per-attempt timeout, bounded retries with exponential backoff and full jitter that honour
 // Retry-After, and cancellation. Sleep, randomness and the clock are injectable so tests run fast.
+import { abortError as cancelled } from '../../core/cancel';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -33,11 +34,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retryOnTimeout: false,
 };
 
-export function abortError(message = 'The operation was cancelled.'): Error {
-  const e = new Error(message);
-  e.name = 'AbortError';
-  return e;
-}
+export const abortError = (message = 'The operation was cancelled.'): Error => cancelled(message);
 
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {

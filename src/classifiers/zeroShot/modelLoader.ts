@@ -72,7 +72,7 @@ function explain(err: unknown, cfg: ZeroShotConfig, isLocal: boolean): ModelLoad
   return new ModelLoadError(`Could not load model "${cfg.model}": ${msg.split('\n')[0]}`);
 }
 
-/** Loads the towers on the calling thread. Use loadTowers (worker) anywhere an event loop matters. */
+/** Loads the towers on the calling thread. Everywhere an event loop matters, use loadTowersInWorker (workerTowers.ts). */
 export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   const T = await transformers();
   const localDir = resolveLocalModel(cfg.model);

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Classifier, ClassifierInfo, ClassifyOutcome, ImageInput } from '../../core/classifier';
 import type { CategorySet, Prediction } from '../../core/types';
+import { abortError } from '../../core/cancel';
 import { categoriesHash, fillTemplate } from '../../core/categories';
 import type { ZeroShotConfig } from '../config';
 import { EmbeddingCache } from './embeddingCache';
@@ -201,8 +202,3 @@ function compact(src: Float32Array, rows: number[], plane: number): Float32Array
   return out;
 }
 
-function abortError(): Error {
-  const e = new Error('The run was cancelled.');
-  e.name = 'AbortError';
-  return e;
-}

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexFolder, type IndexedImage } from '../../core/folderIndex';
 import { folderEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
-import { defaultCacheDir } from '../cacheDir';
+import { defaultCacheDir } from '../../core/cacheDir';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
 import { writeReportFile } from '../../core/audit/reportFiles';

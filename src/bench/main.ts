@@ -37,9 +37,13 @@ const N_LEAK = Number(opt('leak-images', quick ? '2000' : '10000'));
 const LEAK_MARK = Math.round(N_LEAK / 10);
 
 const log = (s: string) => process.stderr.write(s + '\n');
-/** RSS after a full GC (when --expose-gc is on), so garbage not yet collected is not mistaken for a leak. */
-const settledRssMB = () => {
+/**
+ * RSS after a full GC of the main thread and of the inference worker (when --expose-gc is on), so
+ * garbage not yet collected is not mistaken for a leak.
+ */
+const settledRssMB = async (c: ZeroShotClassifier) => {
   (globalThis as { gc?: () => void }).gc?.();
+  await c.towers.heap?.(true);
   return rssMB();
 };
 const tmpCache = () => fs.mkdtemp(path.join(os.tmpdir(), 'bench-cache-'));
@@ -105,6 +109,7 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
   const c = await make(dtype, cacheDir);
   await c.encodeTexts(['warm-up']);
   let rssAtMark = 0;
+  let mark: Promise<void> | undefined;
   let lastLogged = -1;
   let maxRss = rssMB();
   const predictions = new Map<string, { path: string; sha: string }>();
@@ -119,18 +124,22 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
       batchSize: BATCH,
       onEvent: (e) => {
         if (e.type === 'progress') maxRss = Math.max(maxRss, rssMB());
-        if (e.type === 'progress' && !rssAtMark && e.done >= LEAK_MARK) rssAtMark = settledRssMB();
+        if (e.type === 'progress' && !mark && e.done >= LEAK_MARK) mark = settledRssMB(c).then((v) => void (rssAtMark = v));
         if (e.type === 'image' && e.sidecar) predictions.set(e.path, { path: e.path, sha: e.sidecar.image.sha256 });
         if (e.type === 'progress' && Math.floor(e.done / 1000) > lastLogged) {
           lastLogged = Math.floor(e.done / 1000);
           const m = process.memoryUsage();
-          log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB (main heap ${(m.heapUsed / 1e6).toFixed(0)}, external ${(m.external / 1e6).toFixed(0)}, array buffers ${(m.arrayBuffers / 1e6).toFixed(0)} MB)`);
+          const mb = (b: number) => (b / 1e6).toFixed(0);
+          void c.towers.heap?.().then((w) =>
+            log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB (main heap ${mb(m.heapUsed)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)} MB; worker heap ${mb(w.used)}/${mb(w.total)}, external ${mb(w.external)}, malloced ${mb(w.malloced)} MB)`),
+          );
         }
       },
     }),
   );
   const delay = loop.stop();
-  const rssAtEnd = settledRssMB();
+  await mark;
+  const rssAtEnd = await settledRssMB(c);
   await c.dispose();
   return { dir, cacheDir, rssAtMark, rssAtEnd, maxRss, loop: delay, ips: value.classified / seconds, predictions };
 }

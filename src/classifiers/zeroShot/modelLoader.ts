@@ -38,6 +38,24 @@ export interface Towers {
   /** Runs the joint model (onnx/model.onnx) on texts × one image: raw logits and both embeddings. */
   jointLogits(texts: string[], pixels: Float32Array, h: number, w: number): Promise<{ logits: number[]; text: Float32Array[]; image: Float32Array }>;
   dispose(): Promise<void>;
+  /** A pixel buffer of exactly `length` floats, reused across batches where the towers pool them. Contents are stale. */
+  pixelBuffer?(length: number): Float32Array;
+  /** Diagnostics, where the towers run in a worker: that thread's V8 heap (after a full GC when asked and possible). */
+  heap?(gc?: boolean): Promise<WorkerHeap>;
+}
+
+export interface WorkerHeap {
+  used: number;
+  total: number;
+  external: number;
+  malloced: number;
+}
+
+/** The part of an onnxruntime InferenceSession used to fetch a single output. */
+interface OrtSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  run(feeds: Record<string, unknown>, fetches: string[]): Promise<Record<string, { dims: number[]; data: Float32Array }>>;
 }
 
 export function resolveLocalModel(model: string): string | undefined {
@@ -121,6 +139,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
     const vision = await VisionCls.from_pretrained(source, common as never);
     const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
     const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
+    const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } }).sessions?.model;
     const maxLen = (tokenizer as unknown as { model_max_length?: number }).model_max_length;
     const rows = (t: { dims: number[]; data: Float32Array }) => {
       const [n, d] = t.dims;
@@ -144,6 +163,12 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       },
       async encodeImages(pixels, n, h, w) {
         const pixel_values = new T.Tensor('float32', pixels, [n, 3, h, w]);
+        if (visionSession?.inputNames.length === 1 && visionSession.outputNames.includes(visionOut)) {
+          // Fetch the embedding only: the [n, 50, 768] hidden state stays inside ORT's arena instead of
+          // becoming a fresh multi-megabyte JS buffer per batch (steady memory over long runs).
+          const out = await visionSession.run({ [visionSession.inputNames[0]]: (pixel_values as unknown as { ort_tensor: unknown }).ort_tensor }, [visionOut]);
+          return rows(out[visionOut]);
+        }
         const out = (await vision({ pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
         return rows(out[visionOut]);
       },

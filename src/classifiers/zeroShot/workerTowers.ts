@@ -4,10 +4,13 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadProgress } from '../../core/classifier';
 import type { ZeroShotConfig } from '../config';
-import { ModelLoadError, type Towers } from './modelLoader';
+import { ModelLoadError, type Towers, type WorkerHeap } from './modelLoader';
 
 type Flat = { data: Float32Array; n: number; d: number };
 const rows = (f: Flat) => Array.from({ length: f.n }, (_, i) => f.data.subarray(i * f.d, (i + 1) * f.d));
+
+/** Batches in flight plus one being filled. */
+const POOL_SIZE = 3;
 
 function workerFile(): string {
   // Bundled: dist/towerWorker.js next to the bundle. From source (tests via tsx): the .ts file.
@@ -59,6 +62,8 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
       if (!pending.size) worker.unref();
     });
   };
+  // Pixel buffers travel to the worker and back (transferred, never copied) and are reused.
+  const pool: Float32Array[] = [];
   const { onProgress, ...plain } = cfg;
   let meta: Omit<Towers, 'encodeText' | 'encodeImages' | 'jointLogits' | 'dispose'>;
   try {
@@ -72,13 +77,22 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
     async encodeText(texts) {
       return rows(await call<Flat>('encodeText', { texts }));
     },
+    pixelBuffer(length) {
+      const i = pool.findIndex((b) => b.length === length);
+      return i >= 0 ? pool.splice(i, 1)[0] : new Float32Array(length);
+    },
     async encodeImages(pixels, n, h, w) {
       const px = own(pixels);
-      return rows(await call<Flat>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]));
+      const r = await call<Flat & { pixels: Float32Array }>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]);
+      if (pool.length < POOL_SIZE) pool.push(r.pixels);
+      return rows(r);
     },
     async jointLogits(texts, pixels, h, w) {
       const r = await call<{ logits: number[]; text: Flat; image: Float32Array }>('joint', { texts, pixels, h, w });
       return { logits: r.logits, text: rows(r.text), image: r.image };
+    },
+    heap(gc = false) {
+      return call<WorkerHeap>('heap', { gc });
     },
     async dispose() {
       if (!dead) await call('dispose', {}).catch(() => undefined);

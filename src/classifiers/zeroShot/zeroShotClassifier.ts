@@ -98,7 +98,8 @@ export class ZeroShotClassifier implements Classifier {
     if (!todo.length) return out;
     const { height, width } = outputSize(this.towers.preprocess);
     const plane = 3 * height * width;
-    const pixels = new Float32Array(todo.length * plane);
+    // Every image's plane is overwritten by preprocessInto; failed ones are compacted out below.
+    const pixels = this.towers.pixelBuffer?.(todo.length * plane) ?? new Float32Array(todo.length * plane);
     const decoded = await Promise.all(
       todo.map(({ im }, j) => preprocessInto(im.bytes, this.towers.preprocess, pixels, j * plane).then(() => null, (e: Error) => e)),
     );

@@ -17,12 +17,29 @@ export class ImageDecodeError extends Error {
   }
 }
 
-/** A sharp pipeline over untrusted bytes, oriented and in 8-bit sRGB with alpha flattened on white. */
-export function openImage(bytes: Buffer): Sharp {
-  return sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1, sequentialRead: true })
-    .rotate()
-    .flatten({ background: { r: 255, g: 255, b: 255 } })
-    .toColourspace('srgb');
+/** What the decoder needs to know about an image before building its pipeline (header only). */
+export interface ImageInfo {
+  /** Dimensions after EXIF orientation. */
+  width: number;
+  height: number;
+  orientation: number;
+  hasAlpha: boolean;
+  channels: number;
+  /** libvips interpretation: 'srgb' for 8-bit RGB; 'b-w', 'cmyk', 'rgb16', … otherwise. */
+  space: string;
+}
+
+/**
+ * A sharp pipeline over untrusted bytes, oriented and in 8-bit sRGB with alpha flattened on white.
+ * Given the image's header info, steps that would be no-ops for it are left out (each costs a
+ * pipeline stage, which is most of the decode time for small images).
+ */
+export function openImage(bytes: Buffer, info?: ImageInfo): Sharp {
+  let img = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1, sequentialRead: true });
+  if (!info || info.orientation > 1) img = img.rotate();
+  if (!info || info.hasAlpha) img = img.flatten({ background: { r: 255, g: 255, b: 255 } });
+  if (!info || info.space !== 'srgb' || info.channels < 3) img = img.toColourspace('srgb');
+  return img;
 }
 
 /** Turns a sharp/libvips failure into a clear, actionable message. */
@@ -40,14 +57,15 @@ export function describeDecodeError(err: unknown): string {
   return `cannot decode image (${msg.split('\n')[0]})`;
 }
 
-/** Reads dimensions without decoding pixels. */
-export async function imageSize(bytes: Buffer): Promise<{ width: number; height: number }> {
+/** Reads the header (dimensions, orientation, alpha, colour space) without decoding pixels. */
+export async function imageInfo(bytes: Buffer): Promise<ImageInfo> {
   try {
     const m = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
-    const rotated = (m.orientation ?? 1) >= 5;
-    const width = m.width ?? 0;
-    const height = m.height ?? 0;
-    return rotated ? { width: height, height: width } : { width, height };
+    const orientation = m.orientation ?? 1;
+    const w = m.width ?? 0;
+    const h = m.height ?? 0;
+    const rotated = orientation >= 5;
+    return { width: rotated ? h : w, height: rotated ? w : h, orientation, hasAlpha: !!m.hasAlpha, channels: m.channels ?? 0, space: m.space ?? 'unknown' };
   } catch (e) {
     throw new ImageDecodeError(describeDecodeError(e));
   }

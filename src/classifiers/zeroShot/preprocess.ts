@@ -1,7 +1,7 @@
 // Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json,
 // done in sharp (native, off the JS thread) instead of the transformers.js JS-side image ops.
 // CLIP: resize shortest edge → center crop → rescale → normalise. SigLIP: resize to H×W → normalise.
-import { ImageDecodeError, describeDecodeError, imageSize, openImage } from '../../core/imageDecode';
+import { ImageDecodeError, describeDecodeError, imageInfo, openImage } from '../../core/imageDecode';
 
 export interface PreprocessSpec {
   /** Resize target: shortest edge, or exact height/width. */
@@ -66,10 +66,10 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
   const { height, width } = outputSize(spec);
   let data: Buffer;
   try {
-    let img = openImage(bytes);
+    const src = await imageInfo(bytes);
+    let img = openImage(bytes, src);
     if ('shortestEdge' in spec.resize) {
       // As transformers.js does it: scale the shortest edge to s (sizes floored), then center-crop.
-      const src = await imageSize(bytes);
       const f = spec.resize.shortestEdge / Math.min(src.width, src.height);
       const rw = Math.max(1, Math.floor(Number((src.width * f).toFixed(2))));
       const rh = Math.max(1, Math.floor(Number((src.height * f).toFixed(2))));
@@ -91,12 +91,23 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
   writeNormalised(data, 3, spec, out, offset, width * height);
 }
 
+/** Per channel, the normalised float for each byte value: (v * rescale - mean) / std. */
+const luts = new WeakMap<PreprocessSpec, Float32Array[]>();
+function channelLuts(spec: PreprocessSpec): Float32Array[] {
+  let l = luts.get(spec);
+  if (!l) {
+    l = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => v * (spec.rescale / spec.std[c]) - spec.mean[c] / spec.std[c]));
+    luts.set(spec, l);
+  }
+  return l;
+}
+
 function writeNormalised(hwc: Buffer, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {
   if (hwc.length < plane * ch) throw new ImageDecodeError('decoded image has an unexpected size');
+  const lut = channelLuts(spec);
   for (let c = 0; c < 3; c++) {
-    const a = spec.rescale / spec.std[c];
-    const b = -spec.mean[c] / spec.std[c];
+    const l = lut[c];
     const base = offset + c * plane;
-    for (let i = 0, s = c; i < plane; i++, s += ch) out[base + i] = hwc[s] * a + b;
+    for (let i = 0, s = c; i < plane; i++, s += ch) out[base + i] = l[hwc[s]];
   }
 }

@@ -3,12 +3,13 @@
 // locked updateSidecar: what recordVerdict does), lets a later verdict on the same unit replace the
 // earlier one, and undoes a verdict by restoring the sidecar's previous audit list exactly.
 // Pure Node (no vscode), so it is unit tested against real files.
-import type { AuditEntry, AuditVerdict, ClassifierKind, Sidecar } from '../../core/types';
+import type { AuditEntry, ClassifierKind, Sidecar } from '../../core/types';
 import { SIDECAR_SUFFIX } from '../../core/types';
 import { drawSample, markSampled, sampleCandidates, type AuditSample, type MarkResult, type SampleCandidate } from '../../core/audit/sampling';
 import { MANUAL_SAMPLE_ID, VerdictError, verdictEntry } from '../../core/audit/verdict';
 import { updateSidecar } from '../../core/sidecarStore';
 import type { AuditItem, AuditState } from '../../shared/auditData';
+import type { WebviewMessageOf } from '../../shared/protocol';
 import type { ReviewSession } from './reviewSession';
 
 interface Unit {
@@ -25,14 +26,8 @@ interface Written {
   after: AuditEntry[];
 }
 
-export interface VerdictRequest {
-  id: string;
-  classifier: ClassifierKind;
-  verdict: AuditVerdict;
-  categoryCorrect?: boolean;
-  correctCategory?: string;
-  note?: string;
-}
+/** A verdict as the panel sends it, less the message envelope. */
+export type VerdictRequest = Omit<WebviewMessageOf<'auditVerdict'>, 'type' | 'requestId'>;
 
 /** An undo that would overwrite a change made since (by the CLI, git, another window). */
 export class AuditConflictError extends Error {}

@@ -8,7 +8,7 @@ const path = require('path');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const external = ['vscode', 'onnxruntime-node', 'sharp', '@huggingface/transformers'];
+const external = ['vscode', 'onnxruntime-node', 'sharp', '@napi-rs/image', '@huggingface/transformers'];
 
 const nodeTargets = [
   { entry: 'src/extension/main.ts', out: 'dist/extension.js' },

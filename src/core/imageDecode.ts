@@ -2,6 +2,7 @@
 // it is decoded), EXIF orientation applied, CMYK/16-bit/alpha normalised to 8-bit sRGB, first frame of
 // animations. Errors are rewritten into messages a user can act on.
 import sharp, { type Sharp } from 'sharp';
+import { iccIsSrgb } from './iccProfile';
 
 // Every image is decoded once, so libvips' operation cache (up to 50 MB by default) only holds
 // memory that is never reused; in a long run in the extension host that shows as RSS growth.
@@ -27,6 +28,12 @@ export interface ImageInfo {
   channels: number;
   /** libvips interpretation: 'srgb' for 8-bit RGB; 'b-w', 'cmyk', 'rgb16', … otherwise. */
   space: string;
+  /** Container format as sharp names it ('jpeg', 'png', …). */
+  format: string;
+  /** The embedded ICC profile: none, one that describes itself as sRGB, or another (sharp converts through it). */
+  profile: 'none' | 'srgb' | 'other';
+  /** Sample depth ('uchar' for 8-bit). */
+  depth: string;
 }
 
 /**
@@ -40,6 +47,11 @@ export function openImage(bytes: Buffer, info?: ImageInfo): Sharp {
   if (!info || info.hasAlpha) img = img.flatten({ background: { r: 255, g: 255, b: 255 } });
   if (!info || info.space !== 'srgb' || info.channels < 3) img = img.toColourspace('srgb');
   return img;
+}
+
+/** A sharp pipeline over pixels already decoded (interleaved 8-bit, already oriented and in sRGB). */
+export function openPixels(pixels: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Sharp {
+  return sharp(pixels, { raw: { width, height, channels }, limitInputPixels: MAX_INPUT_PIXELS });
 }
 
 /** Turns a sharp/libvips failure into a clear, actionable message. */
@@ -65,7 +77,17 @@ export async function imageInfo(bytes: Buffer): Promise<ImageInfo> {
     const w = m.width ?? 0;
     const h = m.height ?? 0;
     const rotated = orientation >= 5;
-    return { width: rotated ? h : w, height: rotated ? w : h, orientation, hasAlpha: !!m.hasAlpha, channels: m.channels ?? 0, space: m.space ?? 'unknown' };
+    return {
+      width: rotated ? h : w,
+      height: rotated ? w : h,
+      orientation,
+      hasAlpha: !!m.hasAlpha,
+      channels: m.channels ?? 0,
+      space: m.space ?? 'unknown',
+      format: m.format ?? 'unknown',
+      profile: !m.hasProfile ? 'none' : m.icc && iccIsSrgb(m.icc) ? 'srgb' : 'other',
+      depth: m.depth ?? 'unknown',
+    };
   } catch (e) {
     throw new ImageDecodeError(describeDecodeError(e));
   }

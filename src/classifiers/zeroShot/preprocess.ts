@@ -1,7 +1,9 @@
 // Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json,
 // done in sharp (native, off the JS thread) instead of the transformers.js JS-side image ops.
 // CLIP: resize shortest edge → center crop → rescale → normalise. SigLIP: resize to H×W → normalise.
-import { ImageDecodeError, describeDecodeError, imageInfo, openImage } from '../../core/imageDecode';
+import { decodeJpegRgb } from '../../core/fastJpeg';
+import { ImageDecodeError, describeDecodeError, imageInfo, openImage, openPixels } from '../../core/imageDecode';
+import { pilResize, type PilFilter, type Window } from './pilResize';
 
 export interface PreprocessSpec {
   /** Resize target: shortest edge, or exact height/width. */
@@ -58,37 +60,62 @@ export function outputSize(spec: PreprocessSpec): { height: number; width: numbe
   return { height: spec.resize.shortestEdge, width: spec.resize.shortestEdge };
 }
 
+/** Where an image of w×h ends up: the resized size and the window of it that is kept (the crop). */
+interface ResizePlan {
+  rw: number;
+  rh: number;
+  window?: Window;
+}
+
+function resizePlan(spec: PreprocessSpec, w: number, h: number): ResizePlan {
+  const { height, width } = outputSize(spec);
+  if (!('shortestEdge' in spec.resize)) return { rw: spec.resize.width, rh: spec.resize.height, window: spec.crop ? undefined : { left: 0, top: 0, width, height } };
+  // As transformers.js does it: scale the shortest edge to s (sizes floored), then center-crop.
+  const f = spec.resize.shortestEdge / Math.min(w, h);
+  const rw = Math.max(1, Math.floor(Number((w * f).toFixed(2))));
+  const rh = Math.max(1, Math.floor(Number((h * f).toFixed(2))));
+  const fits = !spec.crop || (spec.crop.width <= rw && spec.crop.height <= rh);
+  return { rw, rh, window: fits ? { left: Math.floor((rw - width) / 2), top: Math.floor((rh - height) / 2), width, height } : undefined };
+}
+
+const PIL_FILTERS: Partial<Record<PreprocessSpec['kernel'], PilFilter>> = { cubic: 'cubic', linear: 'linear' };
+
 /**
  * Decodes and preprocesses one image into `out` (CHW float32) at `offset`.
  * Throws ImageDecodeError with a clear message for corrupt, truncated, unsupported or huge images.
  */
 export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: Float32Array, offset: number): Promise<void> {
   const { height, width } = outputSize(spec);
-  let data: Buffer;
+  let data: Uint8Array;
+  let channels = 3;
   try {
     const src = await imageInfo(bytes);
-    let img = openImage(bytes, src);
-    if ('shortestEdge' in spec.resize) {
-      // As transformers.js does it: scale the shortest edge to s (sizes floored), then center-crop.
-      const f = spec.resize.shortestEdge / Math.min(src.width, src.height);
-      const rw = Math.max(1, Math.floor(Number((src.width * f).toFixed(2))));
-      const rh = Math.max(1, Math.floor(Number((src.height * f).toFixed(2))));
-      img = img.resize(rw, rh, { fit: 'fill', kernel: spec.kernel });
-      if (spec.crop && spec.crop.width <= rw && spec.crop.height <= rh) {
-        img = img.extract({ left: Math.floor((rw - width) / 2), top: Math.floor((rh - height) / 2), width, height });
-      } else if (spec.crop) {
+    const plan = resizePlan(spec, src.width, src.height);
+    const filter = PIL_FILTERS[spec.kernel];
+    // Large JPEGs stay with sharp, which decodes them already shrunk (DCT scaling); the rest may
+    // take the fast decoder.
+    const shrinkable = src.width >= 2 * plan.rw && src.height >= 2 * plan.rh;
+    const fast = shrinkable ? undefined : await decodeJpegRgb(bytes, src);
+    if (filter && plan.window && plan.rw >= src.width && plan.rh >= src.height) {
+      // Upscaling (small images): decode only, then PIL's resampling of the kept window in JS.
+      const px = fast ? { data: fast, info: { width: src.width, height: src.height, channels: 3 } } : await openImage(bytes, src).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      data = pilResize(px.data, px.info.width, px.info.height, px.info.channels, plan.rw, plan.rh, filter, plan.window);
+    } else {
+      let img = (fast ? openPixels(fast, src.width, src.height, 3) : openImage(bytes, src)).resize(plan.rw, plan.rh, { fit: 'fill', kernel: spec.kernel });
+      if (plan.window) {
+        if (plan.window.width !== plan.rw || plan.window.height !== plan.rh) img = img.extract(plan.window);
+      } else {
         img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
       }
-    } else {
-      img = img.resize(spec.resize.width, spec.resize.height, { fit: 'fill', kernel: spec.kernel });
-      if (spec.crop) img = img.resize(width, height, { fit: 'cover', position: 'centre', kernel: spec.kernel });
+      const raw = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      data = raw.data;
+      channels = raw.info.channels;
     }
-    data = await img.removeAlpha().raw({ depth: 'uchar' }).toBuffer();
   } catch (e) {
     if (e instanceof ImageDecodeError) throw e;
     throw new ImageDecodeError(describeDecodeError(e));
   }
-  writeNormalised(data, 3, spec, out, offset, width * height);
+  writeNormalised(data, channels, spec, out, offset, width * height);
 }
 
 /** Per channel, the normalised float for each byte value: (v * rescale - mean) / std. */
@@ -102,7 +129,7 @@ function channelLuts(spec: PreprocessSpec): Float32Array[] {
   return l;
 }
 
-function writeNormalised(hwc: Buffer, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {
+function writeNormalised(hwc: Uint8Array, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {
   if (hwc.length < plane * ch) throw new ImageDecodeError('decoded image has an unexpected size');
   const lut = channelLuts(spec);
   for (let c = 0; c < 3; c++) {

@@ -1,0 +1,52 @@
+// The JS resampler must reproduce Pillow's Image.resize exactly: CLIP and SigLIP were trained on
+// PIL-preprocessed images. The expected hashes below were produced by Pillow 12.3.0 on the same
+// deterministic pixels: Image.frombytes('RGB', (w, h), px).resize((ow, oh), filter).tobytes().
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { pilResize, type PilFilter } from '../../../src/classifiers/zeroShot/pilResize';
+
+/** The same pixels as the Python generator: a 31-bit LCG, one byte per channel value. */
+function pixels(w: number, h: number, seed: number): Uint8Array {
+  const b = new Uint8Array(w * h * 3);
+  let x = seed;
+  for (let i = 0; i < b.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
+    b[i] = (x >> 16) & 255;
+  }
+  return b;
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+const PILLOW: [w: number, h: number, seed: number, ow: number, oh: number, filter: PilFilter, sha256: string][] = [
+  [11, 7, 1, 30, 19, 'cubic', 'd227f1022ad7324baf05323bde8bd9eb3fb19ab0603627ed5ec4d2a530a3fe61'],
+  [30, 20, 2, 11, 7, 'cubic', '98f95178a68d5d69f3345bab7cdfd755fd5b3a0d54c863e595b956ed5b293be6'],
+  [11, 7, 3, 23, 31, 'linear', 'f3a5dbe9b5063f2380f4f056f5a72cff0028c65d3da663a18ea327b2210b304b'],
+  [32, 32, 4, 224, 224, 'cubic', '1dd46a8c4816bef4cf6d8a1d14850d586b5e90f0e7f227a961aa0bca1174653b'],
+  [500, 375, 5, 298, 224, 'cubic', '7cc185fb5b1939d59966c1fed8be87d61577e22ea984820af7d3edad6fe48f5b'],
+];
+
+for (const [w, h, seed, ow, oh, filter, expected] of PILLOW) {
+  test(`${filter} ${w}×${h} → ${ow}×${oh} is byte-identical to Pillow`, () => {
+    assert.equal(sha(pilResize(pixels(w, h, seed), w, h, 3, ow, oh, filter)), expected);
+  });
+}
+
+test('a window (the center crop) is exactly that part of the full resize, from RGBA input too', () => {
+  const rgb = pixels(32, 24, 9);
+  const full = pilResize(rgb, 32, 24, 3, 150, 112, 'cubic');
+  const win = { left: 19, top: 0, width: 112, height: 112 };
+  const part = pilResize(rgb, 32, 24, 3, 150, 112, 'cubic', win);
+  const expected = new Uint8Array(112 * 112 * 3);
+  for (let y = 0; y < 112; y++) expected.set(full.subarray(((y + win.top) * 150 + win.left) * 3, ((y + win.top) * 150 + win.left + 112) * 3), y * 112 * 3);
+  assert.ok(Buffer.from(part).equals(Buffer.from(expected)));
+  const rgba = new Uint8Array(32 * 24 * 4);
+  for (let i = 0; i < 32 * 24; i++) rgba.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 7], i * 4);
+  assert.ok(Buffer.from(pilResize(rgba, 32, 24, 4, 150, 112, 'cubic', win)).equals(Buffer.from(expected)));
+});
+
+test('a window outside the output or a short buffer is refused, not read out of bounds', () => {
+  assert.throws(() => pilResize(pixels(4, 4, 1), 4, 4, 3, 8, 8, 'cubic', { left: 4, top: 0, width: 8, height: 8 }), /window outside/);
+  assert.throws(() => pilResize(pixels(4, 3, 1), 4, 4, 3, 8, 8, 'cubic'), /smaller than its dimensions/);
+});

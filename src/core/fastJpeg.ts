@@ -1,10 +1,12 @@
-// A faster decoder for the common case: 8-bit RGB JPEGs with no EXIF rotation and no ICC profile
-// other than sRGB, which is most of any photo dataset. sharp's bundled libvips decodes these 2–4×
-// slower than libjpeg-turbo-class decoders, and a libvips pipeline costs ~1 ms even for 32×32.
+// A faster decoder for the common case: 8-bit YCbCr JPEGs with no EXIF rotation and no ICC profile
+// other than sRGB (as jpegHeader.ts reads them), which is most of any photo dataset. sharp's bundled
+// libvips decodes these 2–4× slower than libjpeg-turbo-class decoders, and a libvips pipeline costs
+// ~1 ms even for 32×32.
 // @napi-rs/image (Rust, memory-safe, prebuilt per platform) decodes them to the same pixels within
 // a few levels of rounding. Anything else, a platform without its binary, or any decode failure
 // goes back to the sharp path, which also owns the error messages users see.
 import type { ImageInfo } from './imageDecode';
+import { plainJpegInfo } from './jpegHeader';
 
 type Decoder = { Transformer: new (bytes: Buffer) => { rawPixels(signal?: AbortSignal | null): Promise<Buffer> } };
 
@@ -32,7 +34,7 @@ export function fastJpegApplies(info: ImageInfo): boolean {
  * unavailable or could not decode it: the caller then uses sharp.
  */
 export async function decodeJpegRgb(bytes: Buffer, info: ImageInfo): Promise<Uint8Array | undefined> {
-  if (!fastJpegApplies(info) || !endsWithEoi(bytes)) return undefined;
+  if (!fastJpegApplies(info) || !plainJpegInfo(bytes, Infinity) || !endsWithEoi(bytes)) return undefined;
   const d = load();
   if (!d) return undefined;
   try {

@@ -3,6 +3,7 @@
 // animations. Errors are rewritten into messages a user can act on.
 import sharp, { type Sharp } from 'sharp';
 import { iccIsSrgb } from './iccProfile';
+import { plainJpegInfo } from './jpegHeader';
 
 // Every image is decoded once, so libvips' operation cache (up to 50 MB by default) only holds
 // memory that is never reused; in a long run in the extension host that shows as RSS growth.
@@ -71,6 +72,12 @@ export function describeDecodeError(err: unknown): string {
 
 /** Reads the header (dimensions, orientation, alpha, colour space) without decoding pixels. */
 export async function imageInfo(bytes: Buffer): Promise<ImageInfo> {
+  // Plain JPEGs (most photos) are read in JS; everything else, and any doubt, by libvips.
+  return plainJpegInfo(bytes, MAX_INPUT_PIXELS) ?? sharpImageInfo(bytes);
+}
+
+/** The header as libvips reads it (every format). */
+export async function sharpImageInfo(bytes: Buffer): Promise<ImageInfo> {
   try {
     const m = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     const orientation = m.orientation ?? 1;

@@ -12,7 +12,8 @@ import { transformers } from '../classifiers/zeroShot/modelLoader';
 import { categoriesHash } from '../core/categories';
 import { runClassification } from '../core/run';
 import { applyPrediction, newSidecar } from '../core/sidecar';
-import { updateSidecar } from '../core/sidecarStore';
+import { readSidecar, updateSidecar } from '../core/sidecarStore';
+import { discoverImages } from '../core/discovery';
 import { ThumbnailCache } from '../core/thumbnails';
 import type { CategorySet } from '../core/types';
 import { DEFAULT_BENCH_OUT, generateBenchModel } from '../devmodels/benchModel';
@@ -109,7 +110,6 @@ interface LeakResult {
   rssAtEnd: number;
   loop: { p50: number; p99: number; max: number };
   ips: number;
-  predictions: Map<string, { path: string; sha: string }>;
 }
 
 async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
@@ -121,7 +121,6 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
   let mark: Promise<void> | undefined;
   let lastLogged = -1;
   let maxRss = rssMB();
-  const predictions = new Map<string, { path: string; sha: string }>();
   const loop = new LoopDelay();
   loop.start();
   const { value, seconds } = await timed(() =>
@@ -134,13 +133,12 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
       onEvent: (e) => {
         if (e.type === 'progress') maxRss = Math.max(maxRss, rssMB());
         if (e.type === 'progress' && !mark && e.done >= LEAK_MARK) mark = settledRssMB(c).then((v) => void (rssAtMark = v));
-        if (e.type === 'image' && e.sidecar) predictions.set(e.path, { path: e.path, sha: e.sidecar.image.sha256 });
         if (e.type === 'progress' && Math.floor(e.done / 1000) > lastLogged) {
           lastLogged = Math.floor(e.done / 1000);
           const m = process.memoryUsage();
           const mb = (b: number) => (b / 1e6).toFixed(0);
           void c.towers.heap?.().then((w) =>
-            log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB (main heap ${mb(m.heapUsed)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)} MB; worker heap ${mb(w.used)}/${mb(w.total)}, external ${mb(w.external)}, malloced ${mb(w.malloced)} MB)`),
+            log(`  leak run: ${e.done}/${e.total}, rss ${rssMB().toFixed(0)} MB (main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)} MB; worker heap ${mb(w.used)}/${mb(w.total)}, external ${mb(w.external)}, malloced ${mb(w.malloced)} MB)`),
           );
         }
       },
@@ -150,7 +148,7 @@ async function leakRun(dtype: Dtype, set: CategorySet): Promise<LeakResult> {
   await mark;
   const rssAtEnd = await settledRssMB(c);
   await c.dispose();
-  return { dir, cacheDir, rssAtMark, rssAtEnd, maxRss, loop: delay, ips: value.classified / seconds, predictions };
+  return { dir, cacheDir, rssAtMark, rssAtEnd, maxRss, loop: delay, ips: value.classified / seconds };
 }
 
 async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
@@ -160,7 +158,14 @@ async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
   const edited: CategorySet = { ...set, categories: set.categories.map((k, i) => (i === 0 ? { ...k, description: k.description + ' Seen from a distance.' } : k)) };
   const hash = categoriesHash(edited);
   const before = c.stats.imagesEncoded;
-  const entries = [...leak.predictions.values()];
+  // The images and their hashes come from the sidecars the run wrote (the leak run keeps no
+  // per-image list, so the harness adds nothing to the RSS it measures).
+  const entries: { path: string; sha: string }[] = [];
+  for (const img of (await discoverImages(leak.dir)).images) {
+    const sc = await readSidecar(img.path);
+    if (sc) entries.push({ path: img.path, sha: sc.image.sha256 });
+  }
+  if (entries.length !== N_LEAK) throw new Error(`rescore: ${entries.length} of ${N_LEAK} images have a sidecar`);
   // In memory, as a live preview would: cached embeddings + the edited category's texts → every card decision.
   const inMemory = await timed(() => c.rescoreCached(entries.map((e) => e.sha), edited));
   if (c.stats.imagesEncoded !== before || inMemory.value.missing.length) throw new Error('rescore encoded images or missed the cache');

@@ -33,11 +33,41 @@ function exifOrientation(t: Uint8Array): number | undefined {
   return 1;
 }
 
+/** The info for a frame header (SOF payload) and what came before the scan, if it is the plain case. */
+function plain(f: Uint8Array, orientation: number, icc: Uint8Array[], maxPixels: number): ImageInfo | undefined {
+  const precision = f[0];
+  const height = be16(f, 1);
+  const width = be16(f, 3);
+  const components = f[5];
+  if (precision !== 8 || components !== 3 || orientation !== 1 || !width || !height || width * height > maxPixels) return undefined;
+  // Component ids 'R', 'G', 'B' mark RGB stored as is (libjpeg honours that; not every decoder does).
+  if (f.length < 15 || (f[6] === 0x52 && f[9] === 0x47 && f[12] === 0x42)) return undefined;
+  let profile: ImageInfo['profile'] = 'none';
+  if (icc.length) {
+    // Chunks are numbered from 1 and must all be there.
+    const chunks: Uint8Array[] = [];
+    for (let k = 0; k < icc.length; k++) {
+      if (k === 0 ? icc[0] !== undefined : !icc[k]) return undefined;
+      if (k > 0) chunks.push(icc[k]);
+    }
+    const whole = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      whole.set(c, at);
+      at += c.length;
+    }
+    if (!iccIsSrgb(whole)) return undefined;
+    profile = 'srgb';
+  }
+  return { width, height, orientation: 1, hasAlpha: false, channels: 3, space: 'srgb', format: 'jpeg', profile, depth: 'uchar' };
+}
+
 /** Header info for a plain JPEG (see above), or undefined to ask sharp. Never throws. */
 export function plainJpegInfo(b: Uint8Array, maxPixels: number): ImageInfo | undefined {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;
   let orientation = 1;
   const icc: Uint8Array[] = [];
+  let frame: Uint8Array | undefined;
   let i = 2;
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return undefined;
@@ -50,7 +80,8 @@ export function plainJpegInfo(b: Uint8Array, maxPixels: number): ImageInfo | und
       i += 2;
       continue;
     }
-    if (m === 0xd9 || m === 0xda) return undefined; // image data before any frame header
+    if (m === 0xda) return frame ? plain(frame, orientation, icc, maxPixels) : undefined;
+    if (m === 0xd9) return undefined;
     const len = be16(b, i + 2);
     const start = i + 4;
     const end = i + 2 + len;
@@ -65,32 +96,9 @@ export function plainJpegInfo(b: Uint8Array, maxPixels: number): ImageInfo | und
       // Adobe APP14: transform 1 is YCbCr (the usual); 0 (RGB stored as is) or YCCK are left to libjpeg.
       if (end - start < 12 || String.fromCharCode(...b.subarray(start, start + 5)) !== 'Adobe' || b[start + 11] !== 1) return undefined;
     } else if (isSof(m)) {
-      if (end - start < 6) return undefined;
-      const precision = b[start];
-      const height = be16(b, start + 1);
-      const width = be16(b, start + 3);
-      const components = b[start + 5];
-      if (precision !== 8 || components !== 3 || orientation !== 1 || !width || !height || width * height > maxPixels) return undefined;
-      // Component ids 'R', 'G', 'B' mark RGB stored as is (libjpeg honours that; not every decoder does).
-      if (end - start < 15 || (b[start + 6] === 0x52 && b[start + 9] === 0x47 && b[start + 12] === 0x42)) return undefined;
-      let profile: ImageInfo['profile'] = 'none';
-      if (icc.length) {
-        // Chunks are numbered from 1 and must all be there.
-        const chunks: Uint8Array[] = [];
-        for (let k = 0; k < icc.length; k++) {
-          if (k === 0 ? icc[0] !== undefined : !icc[k]) return undefined;
-          if (k > 0) chunks.push(icc[k]);
-        }
-        const whole = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-        let at = 0;
-        for (const c of chunks) {
-          whole.set(c, at);
-          at += c.length;
-        }
-        if (!iccIsSrgb(whole)) return undefined;
-        profile = 'srgb';
-      }
-      return { width, height, orientation: 1, hasAlpha: false, channels: 3, space: 'srgb', format: 'jpeg', profile, depth: 'uchar' };
+      // A second frame header is malformed (and could claim a different size than the first).
+      if (frame || end - start < 6) return undefined;
+      frame = b.subarray(start, end);
     }
     i = end;
   }

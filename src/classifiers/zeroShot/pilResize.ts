@@ -60,6 +60,20 @@ function taps(inSize: number, outSize: number, filter: PilFilter, first: number,
 }
 
 // Sums stay within int32, as in PIL's C (weights ≤ ~1.1 · 2^22, pixels ≤ 255).
+/** Intermediate buffers, reused across calls (pilResize is synchronous, so never shared mid-use). */
+const scratch = {
+  u8: new Uint8Array(0),
+  i32: new Int32Array(0),
+  bytes(n: number): Uint8Array {
+    if (this.u8.length < n) this.u8 = new Uint8Array(n);
+    return this.u8;
+  },
+  ints(n: number): Int32Array {
+    if (this.i32.length < n) this.i32 = new Int32Array(n);
+    return this.i32;
+  },
+};
+
 const clip8 = (v: number) => (v >= MAX ? 255 : v <= 0 ? 0 : v >> PRECISION_BITS);
 
 export interface Window {
@@ -71,9 +85,10 @@ export interface Window {
 
 /**
  * Resizes an interleaved 8-bit image (the first 3 of `channels` channels) to outW×outH as PIL does,
- * and returns only `window` of the result (a center crop, say) as interleaved RGB.
+ * and returns only `window` of the result (a center crop, say) as interleaved RGB, written into
+ * `into` when given (it must hold window.width × window.height × 3 bytes).
  */
-export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels: number, outW: number, outH: number, filter: PilFilter, window: Window = { left: 0, top: 0, width: outW, height: outH }): Uint8Array {
+export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels: number, outW: number, outH: number, filter: PilFilter, window: Window = { left: 0, top: 0, width: outW, height: outH }, into?: Uint8Array): Uint8Array {
   const { left, top, width, height } = window;
   if (channels < 3 || src.length < srcW * srcH * channels) throw new RangeError('pilResize: source buffer is smaller than its dimensions');
   if (left < 0 || top < 0 || left + width > outW || top + height > outH) throw new RangeError('pilResize: window outside the output');
@@ -87,7 +102,7 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
     y1 = Math.max(y1, v.start[o] + v.count[o]);
   }
   const rows = Math.max(0, y1 - y0);
-  const tmp = new Uint8Array(rows * width * 3);
+  const tmp = scratch.bytes(rows * width * 3);
   for (let y = 0, t = 0; y < rows; y++) {
     const row = (y0 + y) * srcW * channels;
     for (let x = 0; x < width; x++) {
@@ -109,9 +124,10 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
   }
   // Vertical pass, one output row at a time. Up to 5 taps (any upscale) in one unrolled sweep;
   // more (downscaling) accumulated tap by tap.
-  const out = new Uint8Array(width * height * 3);
+  const out = into ?? new Uint8Array(width * height * 3);
+  if (out.length < width * height * 3) throw new RangeError('pilResize: output buffer too small');
   const stride = width * 3;
-  const acc = new Int32Array(stride);
+  const acc = scratch.ints(stride);
   for (let y = 0; y < height; y++) {
     const n = v.count[y];
     const kb = y * v.ksize;
@@ -133,7 +149,7 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
       }
       continue;
     }
-    acc.fill(HALF);
+    acc.fill(HALF, 0, stride);
     for (let i = 0; i < n; i++) {
       const w = v.weights[kb + i];
       const s = r0 + i * stride;

@@ -78,6 +78,9 @@ function resizePlan(spec: PreprocessSpec, w: number, h: number): ResizePlan {
   return { rw, rh, window: fits ? { left: Math.floor((rw - width) / 2), top: Math.floor((rh - height) / 2), width, height } : undefined };
 }
 
+let upscaleBuffer = new Uint8Array(0);
+const upscaled = (n: number) => (upscaleBuffer.length >= n ? upscaleBuffer : (upscaleBuffer = new Uint8Array(n)));
+
 const PIL_FILTERS: Partial<Record<PreprocessSpec['kernel'], PilFilter>> = { cubic: 'cubic', linear: 'linear' };
 
 /**
@@ -99,7 +102,11 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
     if (filter && plan.window && plan.rw >= src.width && plan.rh >= src.height) {
       // Upscaling (small images): decode only, then PIL's resampling of the kept window in JS.
       const px = fast ? { data: fast, info: { width: src.width, height: src.height, channels: 3 } } : await openImage(bytes, src).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-      data = pilResize(px.data, px.info.width, px.info.height, px.info.channels, plan.rw, plan.rh, filter, plan.window);
+      // ~1 ms of JS per image: give the event loop a turn first, so a batch's decodes finishing
+      // together do not run their resamples back to back in one task.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Into a reused buffer: it is normalised below with no await in between.
+      data = pilResize(px.data, px.info.width, px.info.height, px.info.channels, plan.rw, plan.rh, filter, plan.window, upscaled(width * height * 3));
     } else {
       let img = (fast ? openPixels(fast, src.width, src.height, 3) : openImage(bytes, src)).resize(plan.rw, plan.rh, { fit: 'fill', kernel: spec.kernel });
       if (plan.window) {

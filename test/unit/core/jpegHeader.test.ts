@@ -75,3 +75,16 @@ test('RGB stored as is (Adobe transform 0, or R/G/B component ids) is left to li
   assert.equal(plainJpegInfo(adobe(1), MAX_INPUT_PIXELS)?.width, 16, 'Adobe transform 1 is ordinary YCbCr');
   assert.equal(plainJpegInfo(plain, MAX_INPUT_PIXELS)?.width, 16);
 });
+
+test('a second frame header (which could claim another size) is refused', async () => {
+  const plain = await sharp({ create: { width: 16, height: 8, channels: 3, background: { r: 10, g: 200, b: 30 } } }).jpeg().toBuffer();
+  const sofAt = plain.indexOf(Buffer.from([0xff, 0xc0]));
+  const sof = plain.subarray(sofAt, sofAt + 2 + plain.readUInt16BE(sofAt + 2));
+  const huge = Buffer.from(sof);
+  huge.writeUInt16BE(60000, 5);
+  huge.writeUInt16BE(60000, 7);
+  const sosAt = plain.indexOf(Buffer.from([0xff, 0xda]));
+  const twice = Buffer.concat([plain.subarray(0, sosAt), huge, plain.subarray(sosAt)]);
+  assert.equal(plainJpegInfo(twice, Number.MAX_SAFE_INTEGER), undefined);
+  assert.equal(plainJpegInfo(plain, Number.MAX_SAFE_INTEGER)?.height, 8);
+});

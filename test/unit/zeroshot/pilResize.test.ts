@@ -41,6 +41,12 @@ test('a window (the center crop) is exactly that part of the full resize, from R
   const expected = new Uint8Array(112 * 112 * 3);
   for (let y = 0; y < 112; y++) expected.set(full.subarray(((y + win.top) * 150 + win.left) * 3, ((y + win.top) * 150 + win.left + 112) * 3), y * 112 * 3);
   assert.ok(Buffer.from(part).equals(Buffer.from(expected)));
+  const into = new Uint8Array(112 * 112 * 3 + 10).fill(1);
+  assert.equal(pilResize(rgb, 32, 24, 3, 150, 112, 'cubic', win, into), into, 'writes into the given buffer');
+  assert.ok(Buffer.from(into.subarray(0, expected.length)).equals(Buffer.from(expected)));
+  // A larger call in between (growing the reused intermediates) changes nothing for the next one.
+  pilResize(pixels(300, 200, 3), 300, 200, 3, 90, 60, 'cubic');
+  assert.ok(Buffer.from(pilResize(rgb, 32, 24, 3, 150, 112, 'cubic', win)).equals(Buffer.from(expected)));
   const rgba = new Uint8Array(32 * 24 * 4);
   for (let i = 0; i < 32 * 24; i++) rgba.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 7], i * 4);
   assert.ok(Buffer.from(pilResize(rgba, 32, 24, 4, 150, 112, 'cubic', win)).equals(Buffer.from(expected)));
@@ -49,4 +55,5 @@ test('a window (the center crop) is exactly that part of the full resize, from R
 test('a window outside the output or a short buffer is refused, not read out of bounds', () => {
   assert.throws(() => pilResize(pixels(4, 4, 1), 4, 4, 3, 8, 8, 'cubic', { left: 4, top: 0, width: 8, height: 8 }), /window outside/);
   assert.throws(() => pilResize(pixels(4, 3, 1), 4, 4, 3, 8, 8, 'cubic'), /smaller than its dimensions/);
+  assert.throws(() => pilResize(pixels(4, 4, 1), 4, 4, 3, 8, 8, 'cubic', undefined, new Uint8Array(10)), /output buffer too small/);
 });

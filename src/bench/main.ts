@@ -18,7 +18,7 @@ import { ThumbnailCache } from '../core/thumbnails';
 import type { CategorySet } from '../core/types';
 import { DEFAULT_BENCH_OUT, generateBenchModel } from '../devmodels/benchModel';
 import { benchCategories, benchImages, cifarImages, stage } from './images';
-import { LoopDelay, peakRssMB, rssMB, table, timed } from './measure';
+import { LoopDelay, mean, peakRssMB, rssMB, table, timed } from './measure';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -272,7 +272,6 @@ async function main() {
     }
     log(`[${dtype}] limit (last)…`);
     lims.push(await measureLimit());
-    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     const lim = mean(lims);
     const o10 = mean(o10s);
     log(`[${dtype}] ours (30 categories, ${N_OURS30} images)…`);

@@ -7,6 +7,10 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; second
   return { value, seconds: (performance.now() - t0) / 1000 };
 }
 
+export function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 export function rssMB(): number {
   return process.memoryUsage().rss / 1e6;
 }

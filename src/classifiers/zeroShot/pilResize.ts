@@ -59,7 +59,6 @@ function taps(inSize: number, outSize: number, filter: PilFilter, first: number,
   return t;
 }
 
-// Sums stay within int32, as in PIL's C (weights ≤ ~1.1 · 2^22, pixels ≤ 255).
 /** Intermediate buffers, reused across calls (pilResize is synchronous, so never shared mid-use). */
 const scratch = {
   u8: new Uint8Array(0),
@@ -74,6 +73,7 @@ const scratch = {
   },
 };
 
+// Sums stay within int32, as in PIL's C (weights ≤ ~1.1 · 2^22, pixels ≤ 255).
 const clip8 = (v: number) => (v >= MAX ? 255 : v <= 0 ? 0 : v >> PRECISION_BITS);
 
 export interface Window {

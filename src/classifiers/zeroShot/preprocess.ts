@@ -1,6 +1,7 @@
-// Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json,
-// done in sharp (native, off the JS thread) instead of the transformers.js JS-side image ops.
+// Image preprocessing for CLIP/SigLIP vision towers, driven by the model's preprocessor_config.json.
 // CLIP: resize shortest edge → center crop → rescale → normalise. SigLIP: resize to H×W → normalise.
+// Decoding is native and off the JS thread (the fast JPEG decoder, else sharp); downscaling is
+// sharp's; upscaling a small image is Pillow's resampling in JS (pilResize.ts) on the kept window.
 import { decodeJpegRgb } from '../../core/fastJpeg';
 import { ImageDecodeError, describeDecodeError, imageInfo, openImage, openPixels } from '../../core/imageDecode';
 import { pilResize, type PilFilter, type Window } from './pilResize';

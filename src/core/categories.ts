@@ -7,7 +7,8 @@
 //       { "name": "warranty_claim", "description": "Image shows a damaged or defective product ..." },
 //       { "name": "shipping_damage", "description": "Image shows damage that happened during shipping ..." }
 //     ],
-//     "templates": ["a photo of {name}.", "{description}"]   // optional, defaults to DEFAULT_TEMPLATES
+//     "templates": ["a photo of {name}.", "{description}"],  // optional, defaults to DEFAULT_TEMPLATES
+//     "thresholds": {"sigmoid": {"logit_scores": [-7, -5, -3, 0]}}  // optional: see cardThresholds.ts
 //   }
 //
 // Names are labels: trimmed, 1..64 characters, no control characters, unique ignoring case, and not the
@@ -17,6 +18,7 @@
 import { sha256Hex } from './hash';
 import { JsoncSyntaxError, parseJsonc } from './jsonc';
 import { findSensitiveRule } from './sensitiveCategories';
+import { parseThresholds } from './cardThresholds';
 import { ROUTE_REVIEW, type Category, type CategorySet, type Mode } from './types';
 
 /**
@@ -34,7 +36,7 @@ export const MANY_CATEGORIES = 10;
 export const LONG_DESCRIPTION_CHARS = 300;
 
 const MODES: readonly Mode[] = ['single_label', 'multi_label'];
-const TOP_LEVEL_KEYS = new Set(['mode', 'categories', 'templates', '$schema']);
+const TOP_LEVEL_KEYS = new Set(['mode', 'categories', 'templates', 'thresholds', '$schema']);
 const CATEGORY_KEYS = new Set(['name', 'description']);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 // C0 and C1 control characters, plus line/paragraph separators.
@@ -77,6 +79,8 @@ export function categoriesHash(set: CategorySet): string {
     mode: set.mode,
     categories: set.categories.map((c) => ({ name: c.name, description: c.description })),
     templates: [...set.templates],
+    // Only when given, so files without thresholds keep their hash.
+    ...(set.thresholds ? { thresholds: set.thresholds } : {}),
   });
   return sha256Hex(canonical).slice(0, 16);
 }
@@ -121,7 +125,7 @@ export function parseCategories(text: string, source?: string): { set: CategoryS
   const problems: string[] = [];
 
   for (const key of Object.keys(doc)) {
-    if (!TOP_LEVEL_KEYS.has(key)) warnings.push(`unknown field ${quote(key)} is ignored (expected "mode", "categories", "templates")`);
+    if (!TOP_LEVEL_KEYS.has(key)) warnings.push(`unknown field ${quote(key)} is ignored (expected "mode", "categories", "templates", "thresholds")`);
   }
 
   // mode
@@ -209,8 +213,10 @@ export function parseCategories(text: string, source?: string): { set: CategoryS
     }
   }
 
+  const thresholds = 'thresholds' in doc && doc.thresholds !== undefined ? parseThresholds(doc.thresholds, problems, warnings) : undefined;
+
   if (problems.length) throw new CategoriesError(problems, source);
-  return { set: { mode, categories, templates }, warnings };
+  return { set: { mode, categories, templates, ...(thresholds && Object.keys(thresholds).length ? { thresholds } : {}) }, warnings };
 }
 
 function checkName(v: unknown, at: string, problems: string[]): string | undefined {

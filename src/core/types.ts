@@ -1,5 +1,6 @@
 // Shared data shapes of Image Triage. Pure types: no imports from vscode, classifiers or Node I/O.
 // Everything here is serialised into sidecars or sent across the webview protocol, so it is plain JSON.
+import type { CardThresholds, CardThresholdsOverride } from './cardThresholds';
 
 export type Mode = 'single_label' | 'multi_label';
 export type Confidence = 'high' | 'medium' | 'low';
@@ -16,6 +17,8 @@ export interface CategorySet {
   categories: Category[];
   /** Prompt templates with {name} and/or {description} placeholders (zero-shot only). */
   templates: string[];
+  /** Card-mapping thresholds given by the categories file (zero-shot only); defaults otherwise. */
+  thresholds?: CardThresholdsOverride;
 }
 
 /** One category chosen for an image, in the routing card's shape. */
@@ -58,6 +61,16 @@ export interface ZeroShotDetails {
   closest_prompt?: Record<string, string>;
   logit_scale: number;
   logit_bias?: number;
+  /** Which mapping turned the scores into this card, and with which thresholds. */
+  card_mapping?: CardMapping;
+}
+
+export interface CardMapping {
+  /** 'softmax-v1' (CLIP) or 'sigmoid-logit-v1' (SigLIP). */
+  id: string;
+  /** 'default', or 'categories file' when the file's "thresholds" changed any value. */
+  source: 'default' | 'categories file';
+  thresholds: CardThresholds['softmax'] | CardThresholds['sigmoid'];
 }
 
 /** A flag raised while validating or repairing a VLM answer (see issue: VLM failure modes). */

@@ -29,9 +29,9 @@ export const TINY_EMBED_DIM = TINY_COLORS.length;
 
 /** CLIP: logits = 100 * cosine, applied inside the joint graph. */
 export const TINY_CLIP_LOGIT_SCALE = 100;
-/** SigLIP: logits = cosine * exp(logit_scale) + logit_bias; this is exp(logit_scale). */
-export const TINY_SIGLIP_SCALE = 10;
-export const TINY_SIGLIP_BIAS = -5;
+/** SigLIP: logits = cosine * exp(logit_scale) + logit_bias; this is exp(logit_scale). siglip-base-patch16-224's own values, so logits land where a real SigLIP's do. */
+export const TINY_SIGLIP_SCALE = 117.330765;
+export const TINY_SIGLIP_BIAS = -12.932437;
 
 /** Softmax temperature over negative squared RGB distances (RGB in 0..1); nearest rivals are 0.25 apart. */
 export const TINY_VISION_SHARPNESS = 40;

@@ -4,7 +4,8 @@
 // full Prediction objects are built only for the images that are persisted.
 import type { Mode } from '../../core/types';
 import { chooseIndices } from '../../core/routing';
-import { HIGH_CONFIDENCE_MARGIN, dot, toCardScore, type ScoreKind } from './scoring';
+import { cardScoreOf, confidenceOf, dot, type ScoreKind } from './scoring';
+import { resolveThresholds, type CardThresholdsOverride } from '../../core/cardThresholds';
 
 /** Dot products of one image with every category, four categories per pass over the image. */
 function cosines4(img: Float32Array, cats: Float32Array[], out: Float64Array): void {
@@ -64,7 +65,9 @@ export function matrixRows(images: Float32Array, d: number): Float32Array[] {
  * `rows` are L2-normalised image embeddings (views are fine: nothing is copied); `cats` the k
  * ensembled category embeddings.
  */
-export function rescoreMatrix(rows: Float32Array[], cats: Float32Array[], mode: Mode, kind: ScoreKind, scale: number, bias = 0): RescoreResult {
+export function rescoreMatrix(rows: Float32Array[], cats: Float32Array[], mode: Mode, kind: ScoreKind, scale: number, bias = 0, thresholds?: CardThresholdsOverride): RescoreResult {
+  const th = resolveThresholds(thresholds);
+  const conf = { low: CONF_LOW, medium: CONF_MEDIUM, high: CONF_HIGH } as const;
   const n = rows.length;
   const k = cats.length;
   const r: RescoreResult = {
@@ -78,6 +81,8 @@ export function rescoreMatrix(rows: Float32Array[], cats: Float32Array[], mode: 
     route: new Int16Array(n),
   };
   const logits = new Float64Array(k);
+  // Sigmoid: the card reads the logits; softmax: the softmax values.
+  const keys = new Float64Array(k);
   const cs = new Uint8Array(k);
   for (let i = 0; i < n; i++) {
     cosines4(rows[i], cats, logits);
@@ -94,22 +99,23 @@ export function rescoreMatrix(rows: Float32Array[], cats: Float32Array[], mode: 
     for (let j = 0; j < k; j++) {
       const p = kind === 'softmax' ? logits[j] / sum : 1 / (1 + Math.exp(-logits[j]));
       r.scores[row + j] = p;
-      cs[j] = toCardScore(p);
+      keys[j] = kind === 'softmax' ? p : logits[j];
+      cs[j] = cardScoreOf(kind, p, logits[j], th);
       r.cardScores[row + j] = cs[j];
     }
     const picked = chooseIndices(cs, mode);
     r.fitsAny[i] = picked.length ? 1 : 0;
-    let conf = picked.length ? CONF_HIGH : CONF_LOW;
+    let lowest: number = picked.length ? CONF_HIGH : CONF_LOW;
     for (const j of picked) {
       r.chosen[row + j] = 1;
       let other = -Infinity;
-      for (let q = 0; q < k; q++) if (q !== j && r.scores[row + q] > other) other = r.scores[row + q];
-      const margin = r.scores[row + j] - (k > 1 ? other : 0);
-      const c = cs[j] >= 5 ? (margin < HIGH_CONFIDENCE_MARGIN ? CONF_MEDIUM : CONF_HIGH) : cs[j] === 4 ? CONF_MEDIUM : CONF_LOW;
-      if (c < conf) conf = c;
+      for (let q = 0; q < k; q++) if (q !== j && keys[q] > other) other = keys[q];
+      const margin = kind === 'softmax' ? r.scores[row + j] - (k > 1 ? other : 0) : keys[j] - other;
+      const c = conf[confidenceOf(kind, mode, cs[j], margin, th)];
+      if (c < lowest) lowest = c;
     }
-    r.confidence[i] = conf;
-    r.route[i] = !picked.length || conf === CONF_LOW ? ROUTE_TO_REVIEW : picked[0];
+    r.confidence[i] = lowest;
+    r.route[i] = !picked.length || lowest === CONF_LOW ? ROUTE_TO_REVIEW : picked[0];
   }
   return r;
 }

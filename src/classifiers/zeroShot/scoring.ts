@@ -2,16 +2,20 @@
 // SigLIP: sigmoid(cos·exp(scale) + bias), independent per category. Neither is a calibrated
 // probability, and scores from different checkpoints must never be compared.
 //
-// Score → 1..5 mapping (documented in README "How zero-shot scores become a routing card"):
-//   score ≥ 0.70 → 5, ≥ 0.45 → 4, ≥ 0.25 → 3, ≥ 0.10 → 2, else 1.
-// Confidence: 5 with a margin ≥ 0.30 over the best other category → high; 5 with a smaller margin,
-// or 4 → medium; anything else → low. Choice, fits_any and route follow the routing card (core/routing).
-import type { CategorySet, PredictedCategory, RoutingCard, ZeroShotDetails } from '../../core/types';
+// Score → 1..5 card score, confidence and fits_any: one documented mapping per score kind
+// (core/cardThresholds.ts holds the thresholds and why; README "How zero-shot scores become a routing card"):
+//   softmax: score ≥ 0.70 → 5, ≥ 0.45 → 4, ≥ 0.25 → 3, ≥ 0.10 → 2, else 1; a 5 with a margin ≥ 0.30
+//     over the best other category → high, 5 with a smaller margin or 4 → medium, else low.
+//   sigmoid: the same on the logit (≥ 0 → 5, ≥ −3 → 4, ≥ −5 → 3, ≥ −7 → 2); single_label: a logit lead
+//     under 1 over the runner-up → low (review); a 5 leading by ≥ 4 → high.
+// Choice, fits_any and route follow the routing card (core/routing).
+import type { CardMapping, CategorySet, Confidence, Mode, PredictedCategory, RoutingCard, ZeroShotDetails } from '../../core/types';
 import { cardConfidence, cardRoute, chooseByCard, truncateWords } from '../../core/routing';
+import { DEFAULT_THRESHOLDS, MAPPING_IDS, resolveThresholds, type CardThresholds, type CardThresholdsOverride } from '../../core/cardThresholds';
 
-export const SCORE_THRESHOLDS: [number, number, number, number] = [0.1, 0.25, 0.45, 0.7];
-export const HIGH_CONFIDENCE_MARGIN = 0.3;
-export const LOW_TOP1_WARNING = 0.2;
+export const SCORE_THRESHOLDS = DEFAULT_THRESHOLDS.softmax.scores;
+export const HIGH_CONFIDENCE_MARGIN = DEFAULT_THRESHOLDS.softmax.high_margin;
+export const LOW_TOP1_WARNING = DEFAULT_THRESHOLDS.softmax.warn_below;
 
 export type ScoreKind = 'softmax' | 'sigmoid';
 
@@ -65,10 +69,45 @@ export function modelScores(cosines: number[], kind: ScoreKind, scale: number, b
   return kind === 'softmax' ? softmax(cosines.map((c) => c * scale)) : cosines.map((c) => sigmoid(c * scale + bias));
 }
 
+/** Softmax value → 1..5 card score with the default thresholds. */
 export function toCardScore(p: number): number {
+  return scoreByThresholds(p, SCORE_THRESHOLDS);
+}
+
+/** 1 + the number of ascending thresholds that x reaches. */
+export function scoreByThresholds(x: number, th: readonly number[]): number {
   let s = 1;
-  for (const t of SCORE_THRESHOLDS) if (p >= t) s++;
+  for (const t of th) if (x >= t) s++;
   return s;
+}
+
+/** The logit of a sigmoid value, kept finite. */
+export function logitOf(p: number): number {
+  const q = Math.min(Math.max(p, 1e-300), 1 - 1e-16);
+  return Math.log(q) - Math.log1p(-q);
+}
+
+/** One category's card score: softmax value (CLIP) or logit (SigLIP) against its kind's thresholds. */
+export function cardScoreOf(kind: ScoreKind, p: number, logit: number, th: CardThresholds): number {
+  return kind === 'softmax' ? scoreByThresholds(p, th.softmax.scores) : scoreByThresholds(logit, th.sigmoid.logit_scores);
+}
+
+/**
+ * A chosen category's confidence. `margin` is its lead over the best other category: in softmax value
+ * (softmax) or in logit (sigmoid). Sigmoid, single_label: a lead under min_margin is low (a near tie
+ * goes to review); multi_label categories are independent, so only the high-confidence rule applies.
+ */
+export function confidenceOf(kind: ScoreKind, mode: Mode, score: number, margin: number, th: CardThresholds): Confidence {
+  if (kind === 'softmax') return cardConfidence(score, margin < th.softmax.high_margin);
+  if (mode === 'single_label' && margin < th.sigmoid.min_margin) return 'low';
+  return cardConfidence(score, margin < th.sigmoid.high_margin);
+}
+
+/** What the sidecar records about the mapping that produced a card. */
+export function cardMapping(kind: ScoreKind, override?: CardThresholdsOverride): CardMapping {
+  const th = resolveThresholds(override);
+  const given = override?.[kind];
+  return { id: MAPPING_IDS[kind], source: given && Object.keys(given).length ? 'categories file' : 'default', thresholds: th[kind] };
 }
 
 export interface CardInput {
@@ -78,6 +117,8 @@ export interface CardInput {
   kind: ScoreKind;
   scale: number;
   bias?: number;
+  /** Sigmoid only: the logits cos·scale + bias (derived from `scores` when absent). */
+  logits?: number[];
   /** Closest single prompt per category index, with its cosine. */
   closest: (i: number) => { prompt: string; cosine: number };
   modelLabel: string;
@@ -87,10 +128,13 @@ const fmt = (x: number, d = 2) => x.toFixed(d);
 
 /** Builds the routing card plus zero-shot details for one image. Evidence states only measured facts. */
 export function buildCard(inp: CardInput): { card: RoutingCard; details: ZeroShotDetails; warnings: string[] } {
+  const th = resolveThresholds(inp.set.thresholds);
+  const sig = inp.kind === 'sigmoid';
   const names = inp.set.categories.map((c) => c.name);
-  const order = names.map((_, i) => i).sort((a, b) => inp.scores[b] - inp.scores[a]);
+  const logits = sig ? (inp.logits ?? inp.scores.map(logitOf)) : inp.scores;
+  const order = names.map((_, i) => i).sort((a, b) => logits[b] - logits[a] || inp.scores[b] - inp.scores[a]);
   const category_scores: Record<string, number> = {};
-  names.forEach((n, i) => (category_scores[n] = toCardScore(inp.scores[i])));
+  names.forEach((n, i) => (category_scores[n] = cardScoreOf(inp.kind, inp.scores[i], logits[i], th)));
   const chosen = chooseByCard(category_scores, names, inp.set.mode);
   const closest_prompt: Record<string, string> = {};
   const predicted: PredictedCategory[] = chosen.map((name) => {
@@ -100,11 +144,12 @@ export function buildCard(inp: CardInput): { card: RoutingCard; details: ZeroSho
     const c = inp.closest(i);
     closest_prompt[name] = c.prompt;
     const score = category_scores[name];
+    const lead = sig ? `logit ${fmt(logits[i])}, ${fmt(logits[i] - logits[other])} above "${names[other]}"` : `${fmt(margin)} above "${names[other]}"`;
     return {
       name,
       score,
-      confidence: cardConfidence(score, margin < HIGH_CONFIDENCE_MARGIN),
-      visual_evidence: `Closest prompt "${c.prompt}" (cosine ${fmt(c.cosine, 3)}); ${inp.kind} score ${fmt(inp.scores[i])}, ${fmt(margin)} above "${names[other]}". No visual claims: zero-shot only matches text to the image.`,
+      confidence: confidenceOf(inp.kind, inp.set.mode, score, sig ? logits[i] - logits[other] : margin, th),
+      visual_evidence: `Closest prompt "${c.prompt}" (cosine ${fmt(c.cosine, 3)}); ${inp.kind} score ${fmt(inp.scores[i])}, ${lead}. No visual claims: zero-shot only matches text to the image.`,
     };
   });
   const fits_any = predicted.length > 0;
@@ -121,8 +166,11 @@ export function buildCard(inp: CardInput): { card: RoutingCard; details: ZeroSho
     decision_basis: truncateWords(basis).text,
   };
   const warnings: string[] = [];
-  if (inp.scores[top] < LOW_TOP1_WARNING) {
-    warnings.push(`Top-1 score ${fmt(inp.scores[top])} is below ${LOW_TOP1_WARNING}: the image may fit none of the categories.`);
+  if (!sig && inp.scores[top] < th.softmax.warn_below) {
+    warnings.push(`Top-1 score ${fmt(inp.scores[top])} is below ${th.softmax.warn_below}: the image may fit none of the categories.`);
+  }
+  if (sig && logits[top] < th.sigmoid.warn_below_logit) {
+    warnings.push(`Best sigmoid logit ${fmt(logits[top])} (score ${inp.scores[top].toPrecision(2)}) is below ${th.sigmoid.warn_below_logit}: the image may fit none of the categories.`);
   }
   const details: ZeroShotDetails = {
     score_kind: inp.kind,
@@ -133,6 +181,7 @@ export function buildCard(inp: CardInput): { card: RoutingCard; details: ZeroSho
     closest_prompt,
     logit_scale: inp.scale,
     ...(inp.kind === 'sigmoid' ? { logit_bias: inp.bias ?? 0 } : {}),
+    card_mapping: cardMapping(inp.kind, inp.set.thresholds),
   };
   return { card, details, warnings };
 }

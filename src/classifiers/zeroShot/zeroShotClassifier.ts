@@ -141,6 +141,7 @@ export class ZeroShotClassifier implements Classifier {
       kind: this.towers.scoreKind,
       scale: this.logit.scale,
       bias: this.logit.bias,
+      logits: this.towers.scoreKind === 'sigmoid' ? cosines.map((c) => c * this.logit.scale + this.logit.bias) : undefined,
       closest,
       modelLabel: this.modelLabel,
     });
@@ -183,7 +184,7 @@ export class ZeroShotClassifier implements Classifier {
       if (!v) missing.push(sha);
       return v ?? zero;
     });
-    return { result: rescoreMatrix(rows, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias), missing };
+    return { result: rescoreMatrix(rows, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias, set.thresholds), missing };
   }
 
   /** All cached image embeddings of this model, for instant re-scoring. */

@@ -173,7 +173,7 @@ test('unknown fields and repeated templates are warnings, not errors', () => {
     ]),
   );
   assert.deepEqual(warnings, [
-    'unknown field "templats" is ignored (expected "mode", "categories", "templates")',
+    'unknown field "templats" is ignored (expected "mode", "categories", "templates", "thresholds")',
     'categories[0] has unknown field "descripton", which is ignored (expected "name", "description")',
     'templates[1] "{name}" repeats an earlier template',
   ]);

@@ -11,15 +11,17 @@ const D = 16;
 const rng = mulberry32(42);
 const vec = (bias: number[]) => l2normalise(Float32Array.from({ length: D }, (_, i) => (rng() - 0.5) + (bias[i] ?? 0)));
 
-for (const [kind, mode, scale, bias] of [
-  ['softmax', 'single_label', 8, 0],
-  ['softmax', 'multi_label', 30, 0],
-  ['sigmoid', 'single_label', 10, -2],
-  ['sigmoid', 'multi_label', 12, -1],
+for (const [kind, mode, scale, bias, thresholds] of [
+  ['softmax', 'single_label', 8, 0, undefined],
+  ['softmax', 'multi_label', 30, 0, undefined],
+  ['sigmoid', 'single_label', 10, -2, undefined],
+  ['sigmoid', 'multi_label', 12, -1, undefined],
+  ['sigmoid', 'single_label', 10, -2, { sigmoid: { logit_scores: [-3, -2, -1, 0.5], min_margin: 0.3 } }],
+  ['softmax', 'single_label', 8, 0, { softmax: { scores: [0.05, 0.15, 0.3, 0.5], high_margin: 0.1 } }],
 ] as const) {
-  test(`rescoreMatrix agrees with predict() on every image (${kind}, ${mode})`, () => {
+  test(`rescoreMatrix agrees with predict() on every image (${kind}, ${mode}${thresholds ? ', file thresholds' : ''})`, () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
-    const set: CategorySet = { mode, categories: names.map((n) => ({ name: n, description: n })), templates: ['{name}'] };
+    const set: CategorySet = { mode, categories: names.map((n) => ({ name: n, description: n })), templates: ['{name}'], ...(thresholds ? { thresholds: thresholds as CategorySet['thresholds'] } : {}) };
     const cats = names.map((_, j) => vec(Array.from({ length: D }, (_, i) => (i === j ? 1.5 : 0))));
     const fake = Object.create(ZeroShotClassifier.prototype) as ZeroShotClassifier;
     Object.assign(fake, { towers: { scoreKind: kind, modelType: kind === 'softmax' ? 'clip' : 'siglip' }, logit: { scale, bias }, info: { checkpoint: 'x', revision: 'r', dtype: 'fp32' } });
@@ -28,7 +30,7 @@ for (const [kind, mode, scale, bias] of [
     const imgs = Array.from({ length: n }, (_, i) => vec(Array.from({ length: D }, (_, t) => (t === i % 5 ? (i % 7) * 0.4 : t === (i + 1) % 5 ? (i % 3) * 0.3 : 0))));
     const mat = new Float32Array(n * D);
     imgs.forEach((v, i) => mat.set(v, i * D));
-    const r = rescoreMatrix(matrixRows(mat, D), cats, mode, kind, scale, bias);
+    const r = rescoreMatrix(matrixRows(mat, D), cats, mode, kind, scale, bias, set.thresholds);
     const seen = new Set<string>();
     imgs.forEach((v, i) => {
       const p = fake.predict(v, `sha${i}`, set, catEmb, 'h', 'now');

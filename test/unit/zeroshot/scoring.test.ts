@@ -50,8 +50,9 @@ test('a clear winner becomes a high-confidence card routed to its category, with
   assert.equal(details.top5[0].name, 'red');
 });
 
-test('nothing fits when the best score is weak: fits_any false, route review, low top-1 warning', () => {
-  const { card, warnings } = buildCard({ set, cosines: [0, 0, 0], scores: [0.15, 0.12, 0.11], kind: 'sigmoid', scale: 10, bias: -5, closest, modelLabel: 'SigLIP' });
+test('softmax: nothing fits when the best score is weak: fits_any false, route review, low top-1 warning', () => {
+  const six: CategorySet = { ...set, categories: ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, description: name })) };
+  const { card, warnings } = buildCard({ set: six, cosines: [0, 0, 0, 0, 0, 0], scores: [0.19, 0.17, 0.16, 0.16, 0.16, 0.16], kind: 'softmax', scale: 100, closest, modelLabel: 'CLIP' });
   assert.equal(card.fits_any, false);
   assert.equal(card.would_route_to, 'review');
   assert.deepEqual(card.predicted_categories, []);
@@ -60,7 +61,7 @@ test('nothing fits when the best score is weak: fits_any false, route review, lo
 
 test('multi_label predicts every category at score ≥ 4; a close race is medium confidence', () => {
   const multi = { ...set, mode: 'multi_label' as const };
-  const { card } = buildCard({ set: multi, cosines: [0.3, 0.3, 0], scores: [0.9, 0.8, 0.05], kind: 'sigmoid', scale: 10, closest, modelLabel: 'SigLIP' });
+  const { card } = buildCard({ set: multi, cosines: [0.3, 0.3, 0], scores: [0.9, 0.8, 0.001], kind: 'sigmoid', scale: 10, closest, modelLabel: 'SigLIP' });
   assert.deepEqual(card.predicted_categories.map((p) => [p.name, p.confidence]), [['red', 'medium'], ['green', 'medium']]);
   assert.equal(card.would_route_to, 'red');
 });

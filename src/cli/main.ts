@@ -8,6 +8,7 @@ import { showCommand } from './commands/show';
 import { auditCommand } from './commands/audit';
 import { reportCommand } from './commands/report';
 import { makeTinyModelCommand } from './commands/makeTinyModel';
+import { EXPORT_USAGE, exportCommand } from './commands/export';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +19,7 @@ ${REVIEW_USAGE}
 usage: image-triage show <image> [--json]
 usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> --verdict accurate|partly|hallucinated|skip …
 usage: image-triage report <folder> --format md|html|json [--out <file>]
+${EXPORT_USAGE}
 usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
 
 Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
@@ -36,6 +38,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await auditCommand(rest, io);
       case 'report':
         return await reportCommand(rest, io);
+      case 'export':
+        return await exportCommand(rest, io, signal);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

@@ -98,11 +98,22 @@ export class EmbeddingCache {
     this.pending.push(rec);
   }
 
-  /** Appends new records. Each append is one write of whole records. */
-  async flush(): Promise<void> {
-    if (!this.pending.length) return;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Appends new records. Each append is one write of whole records. Flushes are serialised: two
+   * batches in flight once both wrote a header into a fresh file, misaligning every later record.
+   */
+  flush(): Promise<void> {
+    if (!this.pending.length) return this.flushing;
     const data = Buffer.concat(this.pending);
     this.pending = [];
+    const next = this.flushing.then(() => this.append(data));
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async append(data: Buffer): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     let exists = true;
     try {

@@ -50,4 +50,5 @@ export const STATUS_TEXT: Record<string, string> = {
   overridden: 'overridden',
   rejected: 'rejected',
   stale: 'stale',
+  'auto-accepted': 'auto-accepted',
 };

@@ -19,7 +19,7 @@ export interface FilterState {
 
 export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name', issue: '' };
 
-const DECIDED = new Set<ReviewStatus>(['accepted', 'overridden', 'rejected', 'stale']);
+const DECIDED = new Set<ReviewStatus>(['accepted', 'overridden', 'rejected', 'stale', 'auto-accepted']);
 
 /** The labels an image has now: the human's once reviewed, else the prediction's. */
 export function currentLabels(img: ImageSummary): string[] {
@@ -84,7 +84,7 @@ export function headerCounts(images: Iterable<ImageSummary>, categories: string[
     total: 0,
     perCategory: Object.fromEntries(categories.map((n) => [n, 0])),
     unlabelled: 0,
-    byStatus: { pending: 0, accepted: 0, overridden: 0, rejected: 0, stale: 0 },
+    byStatus: { pending: 0, accepted: 0, overridden: 0, rejected: 0, stale: 0, 'auto-accepted': 0 },
     reviewQueue: 0,
     errors: 0,
     unclassified: 0,

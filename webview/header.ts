@@ -42,6 +42,7 @@ export class Header {
       ...store.categories.map((cat) => btn(cat.name, c.perCategory[cat.name] ?? 0, { category: cat.name })),
       btn('no label', c.unlabelled, { category: NO_LABEL }),
       c.byStatus.stale ? btn('stale', c.byStatus.stale, { status: 'stale' }) : null,
+      c.byStatus['auto-accepted'] ? btn('auto-accepted', c.byStatus['auto-accepted'], { status: 'auto-accepted' }) : null,
       btn('review queue', c.reviewQueue, { reviewQueue: true }),
       c.errors ? btn('errors', c.errors, { errorsOnly: true }, 'err') : null,
       c.unclassified ? h('span', { class: 'muted' }, `${c.unclassified} not classified`) : null,

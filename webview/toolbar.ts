@@ -41,6 +41,7 @@ export class Toolbar {
       ['overridden', 'Overridden'],
       ['rejected', 'Rejected'],
       ['stale', 'Stale'],
+      ['auto-accepted', 'Auto-accepted (certified)'],
     ]);
     const sort = dropdown('Sort', 'sort', [
       ['name', 'Sort by name'],

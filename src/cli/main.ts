@@ -9,6 +9,8 @@ import { auditCommand } from './commands/audit';
 import { reportCommand } from './commands/report';
 import { makeTinyModelCommand } from './commands/makeTinyModel';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
+import { certifyCommand } from './commands/certify';
+import { acceptCommand } from './commands/accept';
 
 const VERSION = '0.1.0';
 
@@ -17,7 +19,9 @@ const HELP = `image-triage ${VERSION} — classify, review and audit image folde
 ${CLASSIFY_USAGE}
 ${REVIEW_USAGE}
 usage: image-triage show <image> [--json]
-usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> --verdict accurate|partly|hallucinated|skip …
+usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> [--verdict …] [--category-right | --category-wrong <name>] …
+usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--threshold T] [--size N] [--seed S] [--json]
+usage: image-triage accept <folder> --auto --max-error 0.02 [--json] | accept <folder> --undo <run id>
 usage: image-triage report <folder> --format md|html|json [--out <file>]
 ${EXPORT_USAGE}
 usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
@@ -40,6 +44,10 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await reportCommand(rest, io);
       case 'export':
         return await exportCommand(rest, io, signal);
+      case 'certify':
+        return await certifyCommand(rest, io);
+      case 'accept':
+        return await acceptCommand(rest, io);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

@@ -50,7 +50,7 @@ export function predictedLabels(p: Prediction | undefined): string[] {
   return p ? labelSet(p.predicted_categories) : [];
 }
 
-const DECIDED: ReviewStatus[] = ['accepted', 'overridden', 'rejected'];
+const DECIDED: ReviewStatus[] = ['accepted', 'overridden', 'rejected', 'auto-accepted'];
 
 /**
  * Stores one classifier's prediction, replacing only that classifier's previous one and clearing its
@@ -66,14 +66,18 @@ export function applyPrediction(sc: Sidecar, pred: Prediction, now = new Date().
   const affects = DECIDED.includes(review.status) && (!basis || basis.classifier === pred.classifier);
   if (affects) {
     const newLabels = predictedLabels(pred);
+    // An auto-accept was certified for one checkpoint: any other checkpoint's prediction voids it.
+    const otherCheckpoint = review.status === 'auto-accepted' && !!basis && basis.checkpoint !== pred.checkpoint;
     const changed =
-      !basis || !sameLabels(basis.labels, newLabels) || basis.categories_hash !== pred.categories_hash;
+      !basis || !sameLabels(basis.labels, newLabels) || basis.categories_hash !== pred.categories_hash || otherCheckpoint;
     if (changed) {
       const reason = !basis
         ? 'prediction replaced'
         : basis.categories_hash !== pred.categories_hash
           ? 'categories changed since review'
-          : `prediction changed from [${basis.labels.join(', ')}] to [${newLabels.join(', ')}]`;
+          : otherCheckpoint
+            ? `re-classified with ${pred.checkpoint}; the auto-accept was certified for ${basis.checkpoint}`
+            : `prediction changed from [${basis.labels.join(', ')}] to [${newLabels.join(', ')}]`;
       const ev: ReviewEvent = { action: 'stale', status: 'stale', labels: review.labels, by: 'image-triage', at: now, reason };
       review = { ...review, status: 'stale', history: [...review.history, ev] };
     }

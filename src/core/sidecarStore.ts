@@ -62,3 +62,22 @@ export function updateSidecar(
     return next ?? current;
   });
 }
+
+/**
+ * Read-modify-write of a sidecar's raw text under the same per-file lock, for byte-exact undo.
+ * `fn` gets the current text (null when there is none) and returns the text to write, or null.
+ */
+export function updateSidecarText(imagePath: string, fn: (current: string | null) => string | null | Promise<string | null>): Promise<string | null> {
+  return locks.run(imagePath, async () => {
+    const current = await fs.readFile(sidecarPath(imagePath), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    const next = await fn(current);
+    if (next !== null) await writeFileAtomic(sidecarPath(imagePath), next);
+    return next ?? current;
+  });
+}
+
+/** The text writeSidecar would write for a sidecar. */
+export const sidecarText = (sc: Sidecar): string => JSON.stringify(sc, null, 2) + '\n';

@@ -121,8 +121,23 @@ export interface PredictionError {
   at: string;
 }
 
-export type ReviewStatus = 'pending' | 'accepted' | 'overridden' | 'rejected' | 'stale';
-export type ReviewAction = 'accept' | 'label' | 'reject' | 'stale' | 'undo' | 'restore';
+export type ReviewStatus = 'pending' | 'accepted' | 'overridden' | 'rejected' | 'stale' | 'auto-accepted';
+export type ReviewAction = 'accept' | 'label' | 'reject' | 'stale' | 'undo' | 'restore' | 'auto-accept';
+
+/** Why a machine accepted a prediction: the certified threshold and the audit behind it. */
+export interface AutoAcceptProvenance {
+  run_id: string;
+  /** The top-1 score of this image (raw zero-shot score, or the VLM card score 1..5). */
+  score: number;
+  threshold: number;
+  max_error: number;
+  /** One-sided 95% Clopper–Pearson upper bound of the category error rate at and above the threshold. */
+  upper_bound: number;
+  method: string;
+  sample_id: string;
+  sample_size: number;
+  errors: number;
+}
 
 export interface ReviewEvent {
   action: ReviewAction;
@@ -144,6 +159,8 @@ export interface Review {
   note?: string;
   /** What the reviewer saw: the classifier and its predicted labels at decision time. */
   based_on?: { classifier: ClassifierKind; labels: string[]; categories_hash: string; checkpoint: string };
+  /** Set only on 'auto-accepted' reviews. */
+  auto?: AutoAcceptProvenance;
   history: ReviewEvent[];
 }
 
@@ -161,6 +178,8 @@ export interface AuditEntry {
   predicted_labels: string[];
   confidence?: Confidence;
   verdict?: AuditVerdict;
+  /** Set on units of a certification sample (see core/certify). */
+  certify?: { threshold: number; score: number; categories_hash: string };
   category_correct?: boolean;
   correct_category?: string;
   note?: string;

@@ -11,20 +11,22 @@ import type { AuditVerdict, ClassifierKind } from '../../core/types';
 import { drawSample, markSampled, sampleCandidates } from '../../core/audit/sampling';
 import { parseSeed } from '../../core/audit/prng';
 import { AUDIT_VERDICTS, VerdictError, recordVerdict } from '../../core/audit/verdict';
-import { UsageError, choiceFlag, flag, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 import { reviewer } from './review';
 
 export const AUDIT_SAMPLE_USAGE =
   'usage: image-triage audit sample <folder> (--size N | --margin M) [--seed S] [--classifier zero-shot|vlm] [--p P]';
 export const AUDIT_MARK_USAGE =
-  'usage: image-triage audit mark <image> --verdict accurate|partly|hallucinated|skip [--category-wrong <right category>] [--note <text>] [--by <name>] [--classifier zero-shot|vlm]';
+  'usage: image-triage audit mark <image> [--verdict accurate|partly|hallucinated|skip] [--category-right | --category-wrong <right category>] [--note <text>] [--by <name>] [--classifier zero-shot|vlm]';
 export const AUDIT_USAGE = `${AUDIT_SAMPLE_USAGE}
   Draws a reproducible sample stratified by classifier × predicted category × confidence, prints one
   line per sampled image (relPath; "relPath<TAB>classifier" when the sample spans both classifiers)
   and marks each as awaiting audit. --size is a count; --margin a target 95% Wilson margin of error
   for the hallucination rate per classifier (worst case p = 0.5 unless --p is given). Default seed: 1.
 ${AUDIT_MARK_USAGE}
-  Without --category-wrong the predicted category is recorded as right (except for skip).
+  With --verdict and without --category-wrong the predicted category is recorded as right (except for
+  skip). For a zero-shot prediction (which claims no visual evidence) --category-right or
+  --category-wrong alone is enough: that is how the units of a certification sample are judged.
 ${PROBE_USAGE}
   Re-classifies a seeded sample with names only and with shuffled descriptions; warns when the
   predictions barely change (the classifier ignores the descriptions).`;
@@ -80,13 +82,15 @@ async function sample(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function mark(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { values: ['verdict', 'category-wrong', 'note', 'by', 'classifier'] });
+  const a = parseArgs(argv, { booleans: ['category-right'], values: ['verdict', 'category-wrong', 'note', 'by', 'classifier'] });
   if (a.positionals.length !== 1) throw new UsageError('audit mark takes one image');
   const verdict = choiceFlag<AuditVerdict>(a, 'verdict', AUDIT_VERDICTS);
-  if (!verdict) throw new UsageError('--verdict is required');
-  const classifier = choiceFlag(a, 'classifier', CLASSIFIERS);
   const right = flag(a, 'category-wrong');
-  if (right !== undefined && verdict === 'skip') throw new UsageError('--category-wrong does not apply to a skipped image');
+  const saysRight = has(a, 'category-right');
+  if (!verdict && right === undefined && !saysRight) throw new UsageError('give --verdict, --category-right or --category-wrong <right category>');
+  if (saysRight && right !== undefined) throw new UsageError('--category-right and --category-wrong contradict each other');
+  const classifier = choiceFlag(a, 'classifier', CLASSIFIERS);
+  if ((right !== undefined || saysRight) && verdict === 'skip') throw new UsageError('a skipped image gets no category verdict');
   const imagePath = path.resolve(a.positionals[0]);
   try {
     const { entry: e } = await recordVerdict(imagePath, {
@@ -96,8 +100,8 @@ async function mark(argv: string[], io: CliIO): Promise<number> {
       note: flag(a, 'note'),
       by: flag(a, 'by') ?? reviewer(io.env),
     });
-    const cat = e.category_correct === undefined ? '' : e.category_correct ? ', category right' : `, category wrong (right: ${e.correct_category})`;
-    io.out(`${a.positionals[0]}: ${e.verdict}${cat} [${e.classifier} ${e.checkpoint}]\n`);
+    const cat = e.category_correct === undefined ? '' : e.category_correct ? 'category right' : `category wrong (right: ${e.correct_category})`;
+    io.out(`${a.positionals[0]}: ${[e.verdict, cat].filter(Boolean).join(', ')} [${e.classifier} ${e.checkpoint}]\n`);
     return 0;
   } catch (err) {
     if (err instanceof VerdictError || err instanceof SidecarCorruptError) {

@@ -83,6 +83,7 @@ function groupBlocks(g: GroupReport, charts: Chart[]): Block[] {
   const r = g.review;
   b.push({ kind: 'h', level: 3, text: 'Review outcomes' });
   b.push({ kind: 'p', text: `Accuracy against human labels: ${fmtRate(r.accuracy)} (${fmtKN(r.accuracy)} decided reviews: accepted, overridden or rejected).` });
+  if (r.auto_accepted) b.push({ kind: 'p', text: `Auto-accepted at a certified threshold: ${r.auto_accepted} (machine decisions: not counted as human labels above).` });
   if (r.per_category.length) {
     b.push({
       kind: 'table',

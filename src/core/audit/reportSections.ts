@@ -139,7 +139,8 @@ export function reviewSection(items: readonly ReviewedImage[], order: readonly s
     const o = outcomes.get(category)!;
     return { category, n: o.n, accepted: wilson(o.accepted, o.n), overridden: wilson(o.overridden, o.n), rejected: wilson(o.rejected, o.n) };
   });
-  return { decided: decided.length, per_category: perCategory, confusion: confusionMatrix(pairs, order), accuracy: accuracy(pairs) };
+  const autoAccepted = items.filter((x) => x.review.status === 'auto-accepted').length;
+  return { decided: decided.length, auto_accepted: autoAccepted, per_category: perCategory, confusion: confusionMatrix(pairs, order), accuracy: accuracy(pairs) };
 }
 
 /** Suspect labels of accepted/overridden images from one zero-shot checkpoint's raw scores. */

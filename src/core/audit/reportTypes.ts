@@ -79,6 +79,8 @@ export interface CategoryReviewOutcome {
 export interface ReviewSection {
   /** Decided reviews (accepted, overridden, rejected) of images that have this prediction. */
   decided: number;
+  /** Auto-accepted at a certified threshold: machine decisions, never counted as human labels. */
+  auto_accepted: number;
   /** Reviews decided while looking at this classifier and checkpoint, per predicted category. */
   per_category: CategoryReviewOutcome[];
   confusion: ConfusionMatrix;

@@ -12,7 +12,8 @@ export const AUDIT_VERDICTS: readonly AuditVerdict[] = ['accurate', 'partly', 'h
 export const MANUAL_SAMPLE_ID = 'manual';
 
 export interface VerdictInput {
-  verdict: AuditVerdict;
+  /** The evidence verdict. Optional for a zero-shot prediction given a category verdict (it claims no evidence). */
+  verdict?: AuditVerdict;
   /** Which prediction is judged. Default: the classifier with an awaiting entry, else the VLM's, else the zero-shot one. */
   classifier?: ClassifierKind;
   /** Whether the predicted category is right. Implied false by `correctCategory`. Not allowed with 'skip'. */
@@ -50,7 +51,7 @@ export function applyVerdict(sc: Sidecar, v: VerdictInput, now = new Date().toIS
 
 /** Like applyVerdict, also returning the entry written. */
 export function verdictEntry(sc: Sidecar, v: VerdictInput, now = new Date().toISOString()): { sidecar: Sidecar; entry: AuditEntry } {
-  if (!AUDIT_VERDICTS.includes(v.verdict)) throw new VerdictError(`unknown verdict "${v.verdict}" (use ${AUDIT_VERDICTS.join(', ')})`);
+  if (v.verdict !== undefined && !AUDIT_VERDICTS.includes(v.verdict)) throw new VerdictError(`unknown verdict "${v.verdict}" (use ${AUDIT_VERDICTS.join(', ')})`);
   if (!v.by.trim()) throw new VerdictError('who recorded the verdict is missing');
   const classifier = chooseClassifier(sc, v.classifier);
   const pred = sc.predictions[classifier];
@@ -71,6 +72,10 @@ export function verdictEntry(sc: Sidecar, v: VerdictInput, now = new Date().toIS
     }
   }
   if (v.verdict === 'skip' && categoryCorrect !== undefined) throw new VerdictError('a skipped image gets no category judgment');
+  if (v.verdict === undefined) {
+    if (categoryCorrect === undefined) throw new VerdictError('give a verdict: the evidence (accurate, partly, hallucinated, skip) or the category (right / wrong)');
+    if (classifier !== 'zero-shot') throw new VerdictError(`a ${classifier} prediction states visual evidence: give its evidence verdict too`);
+  }
   const top = topCategory(pred);
   const judged: Partial<AuditEntry> = {
     status: 'done',

@@ -77,9 +77,9 @@ test('audit sample and mark usage errors exit 1 with a clear message', async () 
     [['sample', dir, '--size', '3', '--classifier', 'gpt'], /--classifier must be one of zero-shot, vlm/],
     [['sample', path.join(dir, 'missing'), '--size', '3'], /is not a folder/],
     [['sample', dir, '--size', '3', '--bogus'], /unknown option --bogus/],
-    [['mark', path.join(dir, 'a/img00.png')], /--verdict is required/],
+    [['mark', path.join(dir, 'a/img00.png')], /give --verdict, --category-right or --category-wrong/],
     [['mark', path.join(dir, 'a/img00.png'), '--verdict', 'great'], /--verdict must be one of accurate, partly, hallucinated, skip/],
-    [['mark', path.join(dir, 'a/img00.png'), '--verdict', 'skip', '--category-wrong', 'dog'], /does not apply to a skipped image/],
+    [['mark', path.join(dir, 'a/img00.png'), '--verdict', 'skip', '--category-wrong', 'dog'], /a skipped image gets no category verdict/],
     [['frobnicate'], /unknown audit command/],
   ];
   for (const [args, re] of cases) {

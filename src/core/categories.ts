@@ -32,8 +32,6 @@ export const DEFAULT_TEMPLATES: readonly string[] = Object.freeze(['a photo of {
 export const MAX_NAME_LENGTH = 64;
 /** Above this many categories, zero-shot and VLM accuracy drops noticeably; a warning is given. */
 export const MANY_CATEGORIES = 10;
-/** CLIP's text encoder reads 77 tokens (roughly 300 characters of English); longer text is cut off. */
-export const LONG_DESCRIPTION_CHARS = 300;
 
 const MODES: readonly Mode[] = ['single_label', 'multi_label'];
 const TOP_LEVEL_KEYS = new Set(['mode', 'categories', 'templates', 'thresholds', '$schema']);
@@ -173,11 +171,6 @@ export function parseCategories(text: string, source?: string): { set: CategoryS
               'Content-moderation categories (nudity, violence, weapons, hate symbols, ...) and object or damage categories are allowed.',
           );
         }
-      }
-      if (description !== undefined && description.length > LONG_DESCRIPTION_CHARS) {
-        warnings.push(
-          `${at}.description is ${description.length} characters; zero-shot text encoders read about ${LONG_DESCRIPTION_CHARS} and ignore the rest`,
-        );
       }
       if (name !== undefined && description !== undefined) categories.push({ name, description });
     });

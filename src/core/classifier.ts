@@ -32,6 +32,8 @@ export interface Classifier {
    * `{ok:false}` and does not fail the batch. Rejects only on cancellation or a fatal setup error.
    */
   classifyBatch(images: ImageInput[], set: CategorySet, signal?: AbortSignal): Promise<ClassifyOutcome[]>;
+  /** Problems of the category set for this model (e.g. prompts over its token limit): shown before a run, and kept in each prediction's warnings. */
+  setWarnings?(set: CategorySet): Promise<string[]>;
   dispose?(): Promise<void>;
 }
 

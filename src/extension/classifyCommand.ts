@@ -67,6 +67,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
         progress.report({ message: 'loading the model…' });
         const classifier = await env.provider.get(settings, ws, downloadReporter(progress, env));
         if (ac.signal.aborted) return finish(env, folder, undefined, indexed.length);
+        showSetWarnings(env, (await classifier.setWarnings?.(set)) ?? []);
         const eta = new EtaEstimator();
         let reported = 0;
         const total = indexed.length;
@@ -101,6 +102,16 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
   } finally {
     env.running.delete(root);
   }
+}
+
+/** Category-set problems for this model (prompts over its token limit): a visible warning, every line in the log. */
+function showSetWarnings(env: Env, warnings: string[]): void {
+  if (!warnings.length) return;
+  for (const w of warnings) env.log.warn(w);
+  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more; see the log)` : '';
+  void vscode.window.showWarningMessage(`Image Triage: ${warnings[0]}${more}`, 'Show Log').then((pick) => {
+    if (pick) env.log.show();
+  });
 }
 
 function downloadReporter(progress: Progress, env: Env): (p: LoadProgress) => void {

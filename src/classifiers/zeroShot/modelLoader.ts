@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ZeroShotConfig } from '../config';
 import { specFromConfig, type PreprocessSpec } from './preprocess';
 import type { ScoreKind } from './scoring';
+import { textTokenLimit, tokenizeBatch, type TokenizerLike } from './textInputs';
 
 type TJS = typeof import('@huggingface/transformers');
 let tjsPromise: Promise<TJS> | undefined;
@@ -33,6 +34,11 @@ export interface Towers {
   source: string;
   preprocess: PreprocessSpec;
   scoreKind: ScoreKind;
+  /** The text tower's token limit (77 CLIP, 64 SigLIP; from the model's config). */
+  textMaxTokens: number;
+  /** Tokens per text before any cut (special tokens included; SigLIP texts normalised first). */
+  tokenCounts(texts: string[]): Promise<number[]>;
+  /** Embeds texts; one over the limit is cut to limit − 1 tokens plus its end-of-text token. */
   encodeText(texts: string[]): Promise<Float32Array[]>;
   encodeImages(pixels: Float32Array, n: number, h: number, w: number): Promise<Float32Array[]>;
   /** Runs the joint model (onnx/model.onnx) on texts × one image: raw logits and both embeddings. */
@@ -140,7 +146,16 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
     const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
     const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
     const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } }).sessions?.model;
-    const maxLen = (tokenizer as unknown as { model_max_length?: number }).model_max_length;
+    const tok = tokenizer as unknown as TokenizerLike;
+    const textMaxTokens = textTokenLimit(config, tok, modelType);
+    const textInputs = (texts: string[]) => {
+      const b = tokenizeBatch(tok, texts, textMaxTokens, modelType);
+      const dims = [texts.length, b.ids[0]?.length ?? 0];
+      return {
+        input_ids: new T.Tensor('int64', BigInt64Array.from(b.ids.flat(), BigInt), dims),
+        attention_mask: new T.Tensor('int64', BigInt64Array.from(b.mask.flat(), BigInt), dims),
+      };
+    };
     const rows = (t: { dims: number[]; data: Float32Array }) => {
       const [n, d] = t.dims;
       return Array.from({ length: n }, (_, i) => Float32Array.from(t.data.subarray(i * d, (i + 1) * d)));
@@ -154,11 +169,12 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       source,
       preprocess,
       scoreKind: modelType === 'clip' ? 'softmax' : 'sigmoid',
+      textMaxTokens,
+      async tokenCounts(texts) {
+        return tokenizeBatch(tok, texts, textMaxTokens, modelType).counts;
+      },
       async encodeText(texts) {
-        const inputs = modelType === 'clip'
-          ? tokenizer(texts, { padding: true, truncation: true })
-          : tokenizer(texts, { padding: 'max_length', truncation: true, max_length: maxLen && maxLen < 1e6 ? maxLen : 64 });
-        const out = (await text(inputs)) as Record<string, { dims: number[]; data: Float32Array }>;
+        const out = (await text(textInputs(texts))) as Record<string, { dims: number[]; data: Float32Array }>;
         return rows(out[textOut]);
       },
       async encodeImages(pixels, n, h, w) {
@@ -176,9 +192,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         const JointCls = modelType === 'clip' ? T.CLIPModel : T.SiglipModel;
         const joint = await JointCls.from_pretrained(source, common as never);
         try {
-          const inputs = modelType === 'clip'
-            ? tokenizer(texts, { padding: true, truncation: true })
-            : tokenizer(texts, { padding: 'max_length', truncation: true, max_length: maxLen && maxLen < 1e6 ? maxLen : 64 });
+          const inputs = textInputs(texts);
           const pixel_values = new T.Tensor('float32', pixels, [1, 3, h, w]);
           const out = (await joint({ ...inputs, pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
           return { logits: Array.from(out.logits_per_image.data), text: rows(out.text_embeds), image: rows(out.image_embeds)[0] };

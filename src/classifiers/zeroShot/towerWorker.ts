@@ -7,7 +7,7 @@ import type { ZeroShotConfig } from '../config';
 import { loadTowersDirect, type Towers } from './modelLoader';
 import { withoutStrayReads } from './strayReads';
 
-type Req = { id: number; op: 'load'; args: Omit<ZeroShotConfig, 'onProgress'> } | { id: number; op: 'encodeText'; args: { texts: string[] } } | { id: number; op: 'encodeImages'; args: { pixels: Float32Array; n: number; h: number; w: number } } | { id: number; op: 'joint'; args: { texts: string[]; pixels: Float32Array; h: number; w: number } } | { id: number; op: 'dispose'; args: Record<string, never> } | { id: number; op: 'heap'; args: { gc?: boolean } };
+type Req = { id: number; op: 'load'; args: Omit<ZeroShotConfig, 'onProgress'> } | { id: number; op: 'encodeText'; args: { texts: string[] } } | { id: number; op: 'tokenCounts'; args: { texts: string[] } } | { id: number; op: 'encodeImages'; args: { pixels: Float32Array; n: number; h: number; w: number } } | { id: number; op: 'joint'; args: { texts: string[]; pixels: Float32Array; h: number; w: number } } | { id: number; op: 'dispose'; args: Record<string, never> } | { id: number; op: 'heap'; args: { gc?: boolean } };
 
 const port = parentPort!;
 
@@ -28,7 +28,7 @@ port.on('message', async (req: Req) => {
       case 'load': {
         const args = req.args;
         towers = await withoutStrayReads(() => loadTowersDirect({ ...args, onProgress: (p) => port.postMessage({ id: req.id, progress: p }) }));
-        const { encodeText: _a, encodeImages: _b, jointLogits: _c, dispose: _d, ...meta } = towers;
+        const { encodeText: _a, encodeImages: _b, jointLogits: _c, dispose: _d, tokenCounts: _e, ...meta } = towers;
         value = meta;
         break;
       }
@@ -38,6 +38,9 @@ port.on('message', async (req: Req) => {
         transfer = [f.data.buffer as ArrayBuffer];
         break;
       }
+      case 'tokenCounts':
+        value = await towers!.tokenCounts(req.args.texts);
+        break;
       case 'encodeImages': {
         const { pixels, n, h, w } = req.args;
         const f = flat(await towers!.encodeImages(pixels, n, h, w));

@@ -65,7 +65,7 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
   // Pixel buffers travel to the worker and back (transferred, never copied) and are reused.
   const pool: Float32Array[] = [];
   const { onProgress, ...plain } = cfg;
-  let meta: Omit<Towers, 'encodeText' | 'encodeImages' | 'jointLogits' | 'dispose'>;
+  let meta: Omit<Towers, 'encodeText' | 'encodeImages' | 'jointLogits' | 'dispose' | 'tokenCounts'>;
   try {
     meta = await call('load', plain, [], onProgress);
   } catch (e) {
@@ -76,6 +76,9 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
     ...meta,
     async encodeText(texts) {
       return rows(await call<Flat>('encodeText', { texts }));
+    },
+    tokenCounts(texts) {
+      return call<number[]>('tokenCounts', { texts });
     },
     pixelBuffer(length) {
       const i = pool.findIndex((b) => b.length === length);

@@ -14,6 +14,7 @@ import { logitScaleFor, type LogitScale } from './logitScale';
 import { outputSize, preprocessInto } from './preprocess';
 import { buildCard, dot, ensemble, l2normalise, modelScores } from './scoring';
 import { rescoreMatrix, type RescoreResult } from './rescore';
+import { longPromptWarning } from './textInputs';
 
 export interface CategoryEmbeddings {
   names: string[];
@@ -34,6 +35,7 @@ export class ZeroShotClassifier implements Classifier {
   readonly info: ClassifierInfo;
   readonly stats: EncoderStats = { imagesEncoded: 0, textsEncoded: 0, imageCacheHits: 0 };
   private textMemo = new Map<string, Float32Array>();
+  private setWarningMemo = new Map<string, Promise<string[]>>();
   private cache?: EmbeddingCache;
   private inference: Promise<unknown> = Promise.resolve();
 
@@ -70,6 +72,23 @@ export class ZeroShotClassifier implements Classifier {
       missing.forEach((t, i) => this.textMemo.set(t, l2normalise(vecs[i])));
     }
     return texts.map((t) => this.textMemo.get(t)!);
+  }
+
+  /** One warning per filled template over the text tower's token limit (category, template, tokens dropped). */
+  setWarnings(set: CategorySet): Promise<string[]> {
+    const key = categoriesHash(set);
+    let w = this.setWarningMemo.get(key);
+    if (!w) {
+      w = (async () => {
+        const pairs = set.categories.flatMap((c) => set.templates.map((t) => ({ c, t, prompt: fillTemplate(t, c) })));
+        const counts = await this.towers.tokenCounts(pairs.map((p) => p.prompt));
+        const limit = this.towers.textMaxTokens;
+        return pairs.flatMap((p, i) => (counts[i] > limit ? [longPromptWarning(p.c.name, p.t, counts[i], limit)] : []));
+      })();
+      w.catch(() => this.setWarningMemo.delete(key));
+      this.setWarningMemo.set(key, w);
+    }
+    return w;
   }
 
   async categoryEmbeddings(set: CategorySet): Promise<CategoryEmbeddings> {
@@ -166,7 +185,13 @@ export class ZeroShotClassifier implements Classifier {
     const embs = await this.embedImages(images, signal);
     const hash = categoriesHash(set);
     const now = new Date().toISOString();
-    return embs.map((e, i) => (e instanceof Error ? { ok: false, error: e.message } : { ok: true, prediction: this.predict(e, images[i].sha256, set, cats, hash, now) }));
+    const setWarnings = await this.setWarnings(set);
+    return embs.map((e, i) => {
+      if (e instanceof Error) return { ok: false, error: e.message };
+      const prediction = this.predict(e, images[i].sha256, set, cats, hash, now);
+      prediction.warnings.unshift(...setWarnings);
+      return { ok: true, prediction };
+    });
   }
 
   /**

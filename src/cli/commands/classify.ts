@@ -40,6 +40,7 @@ export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortS
 
   const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
   io.err(`model: ${classifier.info.checkpoint} (${classifier.info.kind}, ${classifier.info.dtype}${classifier.info.revision ? `, ${classifier.info.revision}` : ''})\n`);
+  for (const w of (await classifier.setWarnings?.(set)) ?? []) io.err(`warning: ${w}\n`);
   const progress = createProgress(io.err, !!io.isTTY);
   let summary: RunSummary;
   try {

@@ -15,6 +15,8 @@ export interface ZeroShotConfig {
   /** Allow downloads from the Hugging Face hub (false: local directory only). */
   allowRemote?: boolean;
   onProgress?: (p: LoadProgress) => void;
+  /** SigLIP (or CLIP) logit scale/bias given by the user: --logit-scale/--logit-bias or the settings. */
+  logit?: { scale?: number; bias?: number; from: 'flags' | 'setting' };
   /** ORT intra-op threads (default: all cores but one for decoding, at least 1). */
   threads?: number;
 }

@@ -67,6 +67,14 @@ export function intFlag(a: ParsedArgs, name: string, min: number, max: number): 
   return n;
 }
 
+export function numberFlag(a: ParsedArgs, name: string): number | undefined {
+  const v = flag(a, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${v}")`);
+  return n;
+}
+
 export function choiceFlag<T extends string>(a: ParsedArgs, name: string, choices: readonly T[]): T | undefined {
   const v = flag(a, name);
   if (v === undefined) return undefined;

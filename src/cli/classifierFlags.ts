@@ -2,11 +2,18 @@
 import type { Classifier } from '../core/classifier';
 import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
 import { createZeroShotClassifier } from '../classifiers/zeroShot';
-import { UsageError, choiceFlag, flag, intFlag, type CliIO, type ParsedArgs } from './args';
+import { UsageError, choiceFlag, flag, intFlag, numberFlag, type CliIO, type ParsedArgs } from './args';
 import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
 
-export const CLASSIFIER_FLAGS = ['classifier', 'vlm-url', 'vlm-model', 'vlm-concurrency', 'vlm-timeout'];
+export const CLASSIFIER_FLAGS = ['classifier', 'vlm-url', 'vlm-model', 'vlm-concurrency', 'vlm-timeout', 'logit-scale', 'logit-bias'];
+
+/** --logit-scale (the multiplier on the cosine, e.g. 117.33) and --logit-bias, when given. */
+export function logitFlags(a: ParsedArgs): { scale?: number; bias?: number; from: 'flags' } | undefined {
+  const scale = numberFlag(a, 'logit-scale');
+  const bias = numberFlag(a, 'logit-bias');
+  return scale === undefined && bias === undefined ? undefined : { scale, bias, from: 'flags' };
+}
 
 export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<Classifier> {
   const kind = choiceFlag(a, 'classifier', ['zero-shot', 'vlm'] as const) ?? 'zero-shot';
@@ -19,6 +26,7 @@ export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype
     dtype: o.dtype,
     cacheDir,
     revision: flag(a, 'revision'),
+    logit: logitFlags(a),
     threads: intFlag(a, 'threads', 1, 256),
     onProgress: (p) => {
       if (p.status !== 'progress' || !p.total || !p.file) return;

@@ -61,6 +61,8 @@ export interface ZeroShotDetails {
   closest_prompt?: Record<string, string>;
   logit_scale: number;
   logit_bias?: number;
+  /** Where scale and bias came from: clip-default, known-checkpoint, flags, setting or joint-model. */
+  logit_source?: string;
   /** Which mapping turned the scores into this card, and with which thresholds. */
   card_mapping?: CardMapping;
 }

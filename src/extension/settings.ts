@@ -6,6 +6,10 @@ import type { ClassifierKind, Mode } from '../core/types';
 export interface Settings {
   model: string;
   dtype: Dtype;
+  /** imageTriage.modelRevision: branch, tag or commit of a hub model ('' = main). */
+  revision: string;
+  /** imageTriage.logitScale / logitBias: for SigLIP checkpoints not in the known table. */
+  logit?: { scale?: number; bias?: number; from: 'setting' };
   mode: 'fromFile' | Mode;
   batchSize: number;
   thumbnailSize: number;
@@ -26,6 +30,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
   return {
     model: (c.get<string>('model') || DEFAULT_ZERO_SHOT_MODEL).trim(),
     dtype: dtype === 'q8' || dtype === 'fp16' ? dtype : 'fp32',
+    revision: (c.get<string>('modelRevision') || '').trim(),
+    logit: logitSetting(c.get('logitScale'), c.get('logitBias')),
     mode: mode === 'single_label' || mode === 'multi_label' ? mode : 'fromFile',
     batchSize: clampInt(c.get('batchSize'), 1, 256, 16),
     thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),
@@ -40,6 +46,12 @@ export function readSettings(scope?: vscode.Uri): Settings {
       askForLocalEndpoints: c.get<boolean>('vlm.askBeforeSendingToLocalEndpoints') === true,
     },
   };
+}
+
+function logitSetting(scale: unknown, bias: unknown): Settings['logit'] {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const out = { scale: num(scale), bias: num(bias), from: 'setting' as const };
+  return out.scale === undefined && out.bias === undefined ? undefined : out;
 }
 
 export function openSetting(id: string): Thenable<unknown> {

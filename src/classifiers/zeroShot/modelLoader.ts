@@ -85,6 +85,13 @@ function localRevision(dir: string): string {
   return 'local-' + h.digest('hex').slice(0, 12);
 }
 
+/** How many external-data chunks (`<file>_data`, `<file>_data_1`, …) sit next to a local ONNX file. */
+function externalChunks(dir: string, file: string): number {
+  let n = 0;
+  while (existsSync(path.join(dir, 'onnx', `${file}_data${n === 0 ? '' : '_' + n}`))) n++;
+  return n;
+}
+
 function explain(err: unknown, cfg: ZeroShotConfig, isLocal: boolean): ModelLoadError {
   const msg = err instanceof Error ? err.message : String(err);
   if (/Could not locate file|ModelFileNotFound|not found|ENOENT/i.test(msg) && isLocal) {
@@ -189,12 +196,15 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         return rows(out[visionOut]);
       },
       async jointLogits(texts, pixels, h, w) {
+        // The smallest joint file (8-bit: the quantiser leaves logit_scale and logit_bias alone),
+        // loaded once, run once, freed. External data (large checkpoints) is fetched when present.
         const JointCls = modelType === 'clip' ? T.CLIPModel : T.SiglipModel;
-        const joint = await JointCls.from_pretrained(source, common as never);
+        const ext = isLocal ? externalChunks(localDir!, 'model_quantized.onnx') : 0;
+        const load = (chunks: number) => JointCls.from_pretrained(source, { ...common, dtype: 'q8', ...(chunks ? { use_external_data_format: { 'model_quantized.onnx': chunks } } : {}) } as never);
+        const joint = await load(ext).catch((e: Error) => (!isLocal && /external|_data|protobuf parsing failed/i.test(e.message) ? load(1) : Promise.reject(e)));
         try {
-          const inputs = textInputs(texts);
           const pixel_values = new T.Tensor('float32', pixels, [1, 3, h, w]);
-          const out = (await joint({ ...inputs, pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
+          const out = (await joint({ ...textInputs(texts), pixel_values })) as Record<string, { dims: number[]; data: Float32Array }>;
           return { logits: Array.from(out.logits_per_image.data), text: rows(out.text_embeds), image: rows(out.image_embeds)[0] };
         } finally {
           await joint.dispose?.();

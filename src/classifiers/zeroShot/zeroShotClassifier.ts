@@ -49,7 +49,13 @@ export class ZeroShotClassifier implements Classifier {
 
   static async create(cfg: ZeroShotConfig): Promise<ZeroShotClassifier> {
     const towers = await loadTowersInWorker(cfg);
-    const logit = await logitScaleFor(towers, cfg.cacheDir);
+    let logit: LogitScale;
+    try {
+      logit = await logitScaleFor(towers, cfg.cacheDir, cfg.logit);
+    } catch (e) {
+      await towers.dispose();
+      throw e;
+    }
     return new ZeroShotClassifier(towers, cfg, logit);
   }
 
@@ -175,7 +181,7 @@ export class ZeroShotClassifier implements Classifier {
       created_at: now,
       image_sha256: sha256,
       warnings,
-      zero_shot: details,
+      zero_shot: { ...details, logit_source: this.logit.source },
     };
   }
 

@@ -12,8 +12,11 @@ import { createProgress } from '../progress';
 
 export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categories <file>] [--model <hub id|dir>] [--dtype fp32|q8|fp16]
          [--mode single_label|multi_label] [--batch N] [--force] [--json] [--cache-dir <dir>]
+         [--revision <branch|tag|sha>] [--logit-scale <x> --logit-bias <b>]
          [--classifier zero-shot|vlm] [--vlm-url <base url>] [--vlm-model <name>] [--send-images]
-  --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.`;
+  --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
+  --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
+  checkpoints not in the known table (see "image-triage model info").`;
 
 export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   const a = parseArgs(argv, {

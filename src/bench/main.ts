@@ -171,7 +171,7 @@ async function rescore(dtype: Dtype, leak: LeakResult, set: CategorySet) {
   if (c.stats.imagesEncoded !== before || inMemory.value.missing.length) throw new Error('rescore encoded images or missed the cache');
   // Persisting: full predictions (evidence, basis, details) and an atomic sidecar write per image.
   const persist = await timed(async () => {
-    const embeddings = await c.cachedEmbeddings();
+    const embeddings = await c.cachedEmbeddings(entries.map((e) => e.sha));
     const cats = await c.categoryEmbeddings(edited);
     const now = new Date().toISOString();
     let next = 0;

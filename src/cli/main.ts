@@ -11,6 +11,7 @@ import { makeTinyModelCommand } from './commands/makeTinyModel';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { certifyCommand } from './commands/certify';
 import { acceptCommand } from './commands/accept';
+import { SEARCH_USAGE, searchCommand } from './commands/search';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +19,7 @@ const HELP = `image-triage ${VERSION} — classify, review and audit image folde
 
 ${CLASSIFY_USAGE}
 ${REVIEW_USAGE}
+${SEARCH_USAGE}
 usage: image-triage show <image> [--json]
 usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> [--verdict …] [--category-right | --category-wrong <name>] …
 usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--threshold T] [--size N] [--seed S] [--json]
@@ -48,6 +50,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await certifyCommand(rest, io);
       case 'accept':
         return await acceptCommand(rest, io);
+      case 'search':
+        return await searchCommand(rest, io);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

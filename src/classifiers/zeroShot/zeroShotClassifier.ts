@@ -117,8 +117,9 @@ export class ZeroShotClassifier implements Classifier {
   async embedImages(images: ImageInput[], signal?: AbortSignal): Promise<(Float32Array | Error)[]> {
     const dim = (await this.encodeTexts(['a photo']))[0].length;
     const cache = await this.imageCache(dim);
-    const out: (Float32Array | Error)[] = images.map((im) => cache.get(im.sha256) ?? new Error('pending'));
-    const todo = images.map((im, i) => ({ im, i })).filter(({ im }) => !cache.get(im.sha256));
+    const hit = await cache.getMany(images.map((im) => im.sha256));
+    const out: (Float32Array | Error)[] = images.map((_, i) => (hit.found[i] ? hit.vectors.subarray(i * dim, (i + 1) * dim) : new Error('pending')));
+    const todo = images.map((im, i) => ({ im, i })).filter(({ i }) => !hit.found[i]);
     this.stats.imageCacheHits += images.length - todo.length;
     if (!todo.length) return out;
     const { height, width } = outputSize(this.towers.preprocess);
@@ -208,20 +209,19 @@ export class ZeroShotClassifier implements Classifier {
     const cats = await this.categoryEmbeddings(set);
     const dim = cats.ensembled[0].length;
     const cache = await this.imageCache(dim);
-    const zero = new Float32Array(dim);
-    const missing: string[] = [];
-    const rows = shas.map((sha) => {
-      const v = cache.get(sha);
-      if (!v) missing.push(sha);
-      return v ?? zero;
-    });
+    const read = await cache.getMany(shas);
+    const missing = shas.filter((_, i) => !read.found[i]);
+    const rows = shas.map((_, i) => read.vectors.subarray(i * dim, (i + 1) * dim));
     return { result: rescoreMatrix(rows, cats.ensembled, set.mode, this.towers.scoreKind, this.logit.scale, this.logit.bias, set.thresholds), missing };
   }
 
-  /** All cached image embeddings of this model, for instant re-scoring. */
-  async cachedEmbeddings(): Promise<Map<string, Float32Array>> {
+  /** Cached image embeddings of this model for `shas` (only their rows are read), by sha. */
+  async cachedEmbeddings(shas: readonly string[]): Promise<Map<string, Float32Array>> {
     const dim = (await this.encodeTexts(['a photo']))[0].length;
-    return new Map((await this.imageCache(dim)).entries());
+    const read = await (await this.imageCache(dim)).getMany(shas);
+    const out = new Map<string, Float32Array>();
+    shas.forEach((sha, i) => read.found[i] && out.set(sha, read.vectors.subarray(i * dim, (i + 1) * dim)));
+    return out;
   }
 
   async dispose(): Promise<void> {

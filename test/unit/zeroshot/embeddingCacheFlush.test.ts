@@ -20,5 +20,5 @@ test('concurrent flushes into a new cache file keep every embedding', async () =
   const again = new EmbeddingCache(dir, key, 4);
   await again.load();
   assert.equal(again.size, 15);
-  for (let i = 0; i < 15; i++) assert.deepEqual([...again.get(sha(i))!], [i, i + 1, i + 2, i + 3], `record ${i}`);
+  for (let i = 0; i < 15; i++) assert.deepEqual([...(await again.get(sha(i)))!], [i, i + 1, i + 2, i + 3], `record ${i}`);
 });

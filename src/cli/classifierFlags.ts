@@ -6,7 +6,22 @@ import { UsageError, choiceFlag, flag, intFlag, numberFlag, type CliIO, type Par
 import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
 
-export const CLASSIFIER_FLAGS = ['classifier', 'vlm-url', 'vlm-model', 'vlm-concurrency', 'vlm-timeout', 'logit-scale', 'logit-bias'];
+/** Value flags that choose and configure the classifier (`--vlm-url`, `--vlm-concurrency`: aliases). */
+export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'logit-scale', 'logit-bias'];
+
+/** A flag given under its documented name or its alias (both at once must agree). */
+function aliased(a: ParsedArgs, name: string, alias: string): string | undefined {
+  const v = flag(a, name);
+  const w = flag(a, alias);
+  if (v !== undefined && w !== undefined && v !== w) throw new UsageError(`--${name} and its alias --${alias} disagree ("${v}" vs "${w}"); give one`);
+  return v ?? w;
+}
+
+function aliasedInt(a: ParsedArgs, name: string, alias: string, min: number, max: number): number | undefined {
+  const v = aliased(a, name, alias);
+  if (v === undefined) return undefined;
+  return intFlag({ positionals: [], flags: new Map([[name, [v]]]) }, name, min, max);
+}
 
 /** --logit-scale (the multiplier on the cosine, e.g. 117.33) and --logit-bias, when given. */
 export function logitFlags(a: ParsedArgs): { scale?: number; bias?: number; from: 'flags' } | undefined {
@@ -39,16 +54,18 @@ export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype
 }
 
 async function createVlmFromFlags(a: ParsedArgs, io: CliIO): Promise<Classifier> {
-  const baseUrl = flag(a, 'vlm-url');
+  const baseUrl = aliased(a, 'endpoint', 'vlm-url');
   const model = flag(a, 'vlm-model');
-  if (!baseUrl || !model) throw new UsageError('--classifier vlm needs --vlm-url <base url> and --vlm-model <name>');
+  const kind = flag(a, 'classifier') ?? 'vlm';
+  if (!baseUrl || !model) throw new UsageError(`--classifier ${kind} needs --endpoint <base url> and --vlm-model <name>`);
   const env = io.env ?? process.env;
   requireRemoteConsent(baseUrl, a.flags.has('send-images'));
   return createVlmClassifier({
     baseUrl,
     model,
     apiKey: env.IMAGE_TRIAGE_VLM_API_KEY || undefined,
-    concurrency: intFlag(a, 'vlm-concurrency', 1, 64),
+    concurrency: aliasedInt(a, 'concurrency', 'vlm-concurrency', 1, 64),
     timeoutMs: intFlag(a, 'vlm-timeout', 1000, 3_600_000),
+    maxImageSide: intFlag(a, 'vlm-max-side', 16, 8192),
   });
 }

@@ -8,9 +8,9 @@ export function requireRemoteConsent(baseUrl: string, agreed: boolean): void {
   try {
     new URL(baseUrl);
   } catch {
-    throw new UsageError(`--vlm-url "${baseUrl}" is not a valid URL (example: http://localhost:11434/v1)`);
+    throw new UsageError(`--endpoint "${baseUrl}" is not a valid URL (example: http://localhost:11434/v1)`);
   }
   if (!isLoopbackUrl(baseUrl) && !agreed) {
-    throw new UsageError(`--vlm-url ${baseUrl} is not on this machine: your images would be uploaded to it. Add --send-images to agree.`);
+    throw new UsageError(`--endpoint ${baseUrl} is not on this machine: your images would be uploaded to it. Add --send-images to agree.`);
   }
 }

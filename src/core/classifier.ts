@@ -25,8 +25,20 @@ export interface ClassifierInfo {
   promptVersion?: string;
 }
 
+/** Token usage summed over a classifier's life (only what servers reported). */
+export interface UsageTotals {
+  requests: number;
+  /** Requests whose answer reported usage. */
+  reported: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
 export interface Classifier {
   readonly info: ClassifierInfo;
+  /** Requests made and tokens reported so far (VLM classifiers; zero-shot has none). */
+  usage?(): UsageTotals;
   /**
    * Classify a batch. Must return one outcome per input, in order. A failing image yields
    * `{ok:false}` and does not fail the batch. Rejects only on cancellation or a fatal setup error.

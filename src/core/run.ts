@@ -10,6 +10,7 @@ import { ROUTE_REVIEW } from './types';
 import { applyPrediction, applyPredictionError, isPredictionCurrent, newSidecar, predictedLabels } from './sidecar';
 import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore';
 import { discoverImages } from './discovery';
+import { NO_USAGE, tokenTotals, usageBetween, type TokenTotals } from './tokens';
 
 /** Larger files are refused before reading (a decoder would refuse most of them anyway). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -30,6 +31,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Pre-discovered images; otherwise the root is scanned. */
   images?: RunImage[];
+  /** Adjusts each prediction before it is written (the cascade stamps what its VLM call followed). */
+  stamp?: (p: Prediction, current: Sidecar | null) => Prediction;
   onEvent?: (e: RunEvent) => void;
 }
 
@@ -54,6 +57,15 @@ export interface RunSummary {
   errors: { relPath: string; message: string }[];
   warnings: string[];
   elapsedMs: number;
+  /** VLM and cascade runs: images sent to the VLM in this run (a repair request is part of its image's call). */
+  vlm_calls?: number;
+  /** Cascade runs: images the zero-shot card settled, so the VLM was not asked. */
+  vlm_calls_saved?: number;
+  /** VLM and cascade runs: requests made (calls plus repair requests), and how many reported token usage. */
+  vlm_requests?: number;
+  vlm_requests_with_usage?: number;
+  /** VLM and cascade runs: tokens the server reported in this run; null when it reported none (never 0). */
+  tokens?: TokenTotals | null;
 }
 
 interface Loaded {
@@ -117,6 +129,8 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   }
   summary.total = images.length;
   let done = 0;
+  const usageBefore = classifier.usage?.() ?? NO_USAGE;
+  if (classifier.usage) summary.vlm_calls = 0;
 
   const count = (p: Prediction | undefined) => {
     if (!p) return;
@@ -139,6 +153,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   const progress = () => emit({ type: 'progress', done, total: images.length });
 
   const classifyAndWrite = async (batch: Loaded[]) => {
+    if (summary.vlm_calls !== undefined) summary.vlm_calls += batch.length;
     const outcomes = await classifier.classifyBatch(batch.map((b) => b.input!), set, signal);
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i];
@@ -149,7 +164,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
         const img = l.input!;
         try {
           const sc = await updateSidecar(l.img.path, (cur) =>
-            applyPrediction(cur ?? newSidecar({ name: path.basename(l.img.path), sha256: img.sha256, size: img.bytes.length }), o.prediction),
+            applyPrediction(cur ?? newSidecar({ name: path.basename(l.img.path), sha256: img.sha256, size: img.bytes.length }), opts.stamp ? opts.stamp(o.prediction, cur) : o.prediction),
           );
           summary.classified++;
           count(o.prediction);
@@ -214,6 +229,12 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   if (pending.length && !signal?.aborted && !fatal) launch(pending);
   await Promise.all(inFlight);
   summary.elapsedMs = Date.now() - start;
+  if (classifier.usage) {
+    const used = usageBetween(usageBefore, classifier.usage());
+    summary.vlm_requests = used.requests;
+    summary.vlm_requests_with_usage = used.reported;
+    summary.tokens = tokenTotals(used);
+  }
   if (signal?.aborted) {
     summary.cancelled = true;
     return summary;

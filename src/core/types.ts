@@ -94,6 +94,12 @@ export interface PredictionFlag {
   detail: string;
 }
 
+/** Tokens the VLM server reported for the requests behind one prediction (absent: not reported). */
+export interface PredictionUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
+
 /** One classifier's prediction for one image, as stored in the sidecar. */
 export interface Prediction extends RoutingCard {
   classifier: ClassifierKind;
@@ -112,6 +118,8 @@ export interface Prediction extends RoutingCard {
   flags?: PredictionFlag[];
   /** VLM prompt version. */
   prompt_version?: string;
+  /** VLM: tokens the server reported for this prediction's requests. */
+  usage?: PredictionUsage;
   zero_shot?: ZeroShotDetails;
 }
 

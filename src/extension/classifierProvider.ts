@@ -78,9 +78,9 @@ export class ClassifierProvider implements vscode.Disposable {
 
   private async spec(s: Settings, workspaceFolder: string | undefined) {
     if (s.classifier === 'vlm' && s.vlm.provider === 'vscode-lm') {
-      const { concurrency, timeoutMs, lmModelId } = s.vlm;
+      const { concurrency, timeoutMs, lmModelId, maxImageSide } = s.vlm;
       return {
-        key: JSON.stringify(['vlm', 'vscode-lm', lmModelId, concurrency, timeoutMs]),
+        key: JSON.stringify(['vlm', 'vscode-lm', lmModelId, concurrency, timeoutMs, maxImageSide]),
         create: async (): Promise<Classifier> => {
           const { api, model } = await this.lmModel(s);
           const { createVlmClassifier } = await import('../classifiers/vlm/vlmClassifier');
@@ -92,6 +92,7 @@ export class ClassifierProvider implements vscode.Disposable {
             backend: createLmBackend(api, model, { timeoutMs }),
             concurrency,
             timeoutMs,
+            maxImageSide,
             log: (line) => this.log.debug(line),
           });
         },
@@ -100,16 +101,16 @@ export class ClassifierProvider implements vscode.Disposable {
     if (s.classifier === 'vlm') {
       this.checkEndpoint(s);
       const apiKey = await getVlmApiKey(this.ctx.secrets);
-      const { baseUrl, model, concurrency, timeoutMs } = s.vlm;
+      const { baseUrl, model, concurrency, timeoutMs, maxImageSide } = s.vlm;
       // A changed key builds a new classifier; the cache key holds only a hash of it.
       const keyId = apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 12) : 'nokey';
-      const key = JSON.stringify(['vlm', baseUrl, model, concurrency, timeoutMs, keyId]);
+      const key = JSON.stringify(['vlm', baseUrl, model, concurrency, timeoutMs, maxImageSide, keyId]);
       return {
         key,
         create: async (): Promise<Classifier> => {
           const { createVlmClassifier } = await import('../classifiers/vlm/vlmClassifier');
-          this.log.info(`Using VLM ${model} at ${baseUrl} (concurrency ${concurrency}, timeout ${timeoutMs} ms${apiKey ? ', API key from secret storage' : ''})`);
-          return createVlmClassifier({ baseUrl, model, concurrency, timeoutMs, apiKey, log: (line) => this.log.debug(line) });
+          this.log.info(`Using VLM ${model} at ${baseUrl} (concurrency ${concurrency}, timeout ${timeoutMs} ms, images up to ${maxImageSide} px${apiKey ? ', API key from secret storage' : ''})`);
+          return createVlmClassifier({ baseUrl, model, concurrency, timeoutMs, maxImageSide, apiKey, log: (line) => this.log.debug(line) });
         },
       };
     }

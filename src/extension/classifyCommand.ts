@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { indexFolder } from '../core/folderIndex';
 import { runClassification, type RunSummary } from '../core/run';
 import { categoriesHash } from '../core/categories';
+import { formatTokens } from '../core/tokens';
 import type { LoadProgress } from '../core/classifier';
 import { chooseCategories } from './categoriesPicker';
 import { openSetting, readSettings } from './settings';
@@ -140,18 +141,25 @@ function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: 
   }
   const per = Object.entries(s.perCategory).map(([k, v]) => `${k} ${v}`).join(', ');
   env.log.info(
-    `Done ${root}: ${s.classified} classified, ${s.skipped} already current, ${s.failed} failed in ${formatDuration(s.elapsedMs / 1000)} (${s.checkpoint}). ${per}. Review queue: ${s.reviewQueue}.`,
+    `Done ${root}: ${s.classified} classified, ${s.skipped} already current, ${s.failed} failed in ${formatDuration(s.elapsedMs / 1000)} (${s.checkpoint}). ${per}. Review queue: ${s.reviewQueue}.${vlmCost(s)}`,
   );
   for (const w of s.warnings) env.log.warn(w);
   panel?.setRun({ state: 'done', done: s.total, total: s.total });
   env.statusBar.finish(`${s.total} images${s.failed ? `, ${s.failed} failed` : ''}`, folder, s.failed === 0);
   const buttons = [...(panel ? [] : ['Open Review Panel']), ...(s.failed ? ['Show Log'] : [])];
-  const msg = `Classified ${s.total} images in ${path.basename(root)}: ${per || 'no labels'}; ${s.reviewQueue} to review${s.failed ? `; ${s.failed} failed (see the log)` : ''}.`;
+  const msg = `Classified ${s.total} images in ${path.basename(root)}: ${per || 'no labels'}; ${s.reviewQueue} to review${s.failed ? `; ${s.failed} failed (see the log)` : ''}.${vlmCost(s)}`;
   void (s.failed ? vscode.window.showWarningMessage(msg, ...buttons) : vscode.window.showInformationMessage(msg, ...buttons)).then((pick) => {
     if (pick === 'Open Review Panel') void vscode.commands.executeCommand('imageTriage.openReviewPanel', folder);
     if (pick === 'Show Log') env.log.show(true);
   });
   return s;
+}
+
+/** " VLM calls: 3 (12 settled by zero-shot); tokens: …" for runs that asked a VLM, else ''. */
+export function vlmCost(s: RunSummary): string {
+  if (s.vlm_calls === undefined) return '';
+  const saved = s.vlm_calls_saved !== undefined ? ` (${s.vlm_calls_saved} settled by zero-shot)` : '';
+  return ` VLM calls: ${s.vlm_calls}${saved}; tokens: ${formatTokens(s.tokens ?? null, { requests: s.vlm_requests ?? 0, reported: s.vlm_requests_with_usage ?? 0 })}.`;
 }
 
 function reportFailure(env: Env, folder: vscode.Uri, e: unknown): void {

@@ -14,7 +14,7 @@ export interface Settings {
   batchSize: number;
   thumbnailSize: number;
   classifier: ClassifierKind;
-  vlm: { provider: VlmProvider; baseUrl: string; model: string; lmModelId: string; concurrency: number; timeoutMs: number; askForLocalEndpoints: boolean };
+  vlm: { provider: VlmProvider; baseUrl: string; model: string; lmModelId: string; concurrency: number; timeoutMs: number; maxImageSide: number; askForLocalEndpoints: boolean };
 }
 
 /** Who serves the VLM: an OpenAI-compatible HTTP endpoint, or a VS Code Language Model API chat model. */
@@ -43,6 +43,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
       lmModelId: (c.get<string>('vlm.lmModelId') || '').trim(),
       concurrency: clampInt(c.get('vlm.concurrency'), 1, 64, 4),
       timeoutMs: clampInt(c.get('vlm.timeoutMs'), 1000, 3_600_000, 120_000),
+      maxImageSide: clampInt(c.get('vlm.maxImageSide'), 16, 8192, 1024),
       askForLocalEndpoints: c.get<boolean>('vlm.askBeforeSendingToLocalEndpoints') === true,
     },
   };

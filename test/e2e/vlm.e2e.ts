@@ -167,6 +167,12 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no consent dialog for a loopback endpoint');
   t.log(`the fake VLM got ${vlm.requests.length} requests (max ${vlm.maxConcurrent} at once)`);
   assert.equal(vlm.requests.length, 3);
+  // The completion message counts the calls and the tokens the server reported (only red's answer had usage).
+  const done = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Classified 3 images in photos' });
+  await done.waitFor({ timeout: 15_000 });
+  const doneText = (await done.innerText()).replace(/\s+/g, ' ');
+  t.log(`completion message: ${doneText}`);
+  assert.match(doneText, /VLM calls: 3; tokens: 900 prompt \+ 60 completion = 960 total \(usage reported for 1 of 3 requests\)/);
   for (const r of vlm.requests) {
     assert.equal(r.headers.authorization, `Bearer ${API_KEY}`, 'the key reaches the server in the Authorization header');
     assert.equal(r.body?.model, 'test-vlm');

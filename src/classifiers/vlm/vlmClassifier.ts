@@ -2,8 +2,8 @@
 // request when the answer is not a usable card; after that the image's outcome is an error, never a
 // fabricated prediction. Requests share a concurrency limit; cancellation aborts what is in flight,
 // waits for it to settle, then rejects with an AbortError.
-import type { Classifier, ClassifierInfo, ClassifyOutcome, ImageInput } from '../../core/classifier';
-import type { CategorySet, PredictionFlag } from '../../core/types';
+import type { Classifier, ClassifierInfo, ClassifyOutcome, ImageInput, UsageTotals } from '../../core/classifier';
+import type { CategorySet, PredictionFlag, PredictionUsage } from '../../core/types';
 import { categoriesHash as coreCategoriesHash } from '../../core/categories';
 import type { TokenUsage, VlmBackend, VlmImage } from './backend';
 import { VlmSetupError, redact } from './backend';
@@ -46,15 +46,7 @@ export interface VlmClassifierOptions {
   now?: () => Date;
 }
 
-/** Token usage summed over a classifier's life (only what servers reported). */
-export interface UsageTotals {
-  requests: number;
-  /** Requests whose answer reported usage. */
-  reported: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+export type { UsageTotals };
 
 export interface VlmClassifier extends Classifier {
   usage(): UsageTotals;
@@ -117,7 +109,7 @@ export function createVlmClassifier(opts: VlmClassifierOptions): VlmClassifier {
   };
 
   /** One request. Slots are taken in call order, so requests go out in image order. */
-  async function ask(p: VlmPrompt, image: Promise<VlmImage>, schema: object, signal: AbortSignal): Promise<string> {
+  async function ask(p: VlmPrompt, image: Promise<VlmImage>, schema: object, signal: AbortSignal, used: TokenUsage[]): Promise<string> {
     const answer = await limiter.run(async () => backend.complete({ system: p.system, user: p.user, image: await image, jsonSchema: schema }, signal), signal);
     if (signal.aborted) throw abortError();
     if (typeof answer === 'string') {
@@ -125,6 +117,7 @@ export function createVlmClassifier(opts: VlmClassifierOptions): VlmClassifier {
       return answer;
     }
     addUsage(answer?.usage);
+    if (answer?.usage) used.push(answer.usage);
     return typeof answer?.text === 'string' ? answer.text : '';
   }
 
@@ -139,20 +132,25 @@ export function createVlmClassifier(opts: VlmClassifierOptions): VlmClassifier {
       return validateCard(parsed.value, set, meta, prior);
     };
 
+    const used: TokenUsage[] = [];
+    const withUsage = (r: ValidateResult & { ok: true }): ClassifyOutcome => {
+      const usage = predictionUsage(used);
+      return { ok: true, prediction: usage ? { ...r.prediction, usage } : r.prediction };
+    };
     let first: string;
     try {
-      first = await ask(buildPrompt(set), image, schema, signal);
+      first = await ask(buildPrompt(set), image, schema, signal, used);
     } catch (e) {
       if (e instanceof ImagePrepareError) return { ok: false, error: e.message };
       throw e;
     }
     const r1 = interpret(first);
-    if (r1.ok) return { ok: true, prediction: r1.prediction };
+    if (r1.ok) return withUsage(r1);
 
     opts.log?.(safe(`VLM answer for ${img.relPath} was not a usable card (${r1.error}); asking once more with a repair instruction`));
-    const second = await ask(buildRepairPrompt(set, r1.error, first), image, schema, signal);
+    const second = await ask(buildRepairPrompt(set, r1.error, first), image, schema, signal, used);
     const r2 = interpret(second, [{ kind: 'repaired_json', detail: `the first answer was not a usable card (${r1.error}); the repair request gave one` }]);
-    if (r2.ok) return { ok: true, prediction: r2.prediction };
+    if (r2.ok) return withUsage(r2);
     return { ok: false, error: `the VLM gave no usable routing card, even after a repair request: first ${r1.error}; then ${r2.error}` };
   }
 
@@ -194,5 +192,16 @@ export function createVlmClassifier(opts: VlmClassifierOptions): VlmClassifier {
     async dispose() {
       /* nothing held between batches */
     },
+  };
+}
+
+/** The tokens the server reported for one image's requests (the first and any repair); undefined if none. */
+export function predictionUsage(used: TokenUsage[]): PredictionUsage | undefined {
+  const prompt = used.filter((u) => u.promptTokens !== undefined);
+  const completion = used.filter((u) => u.completionTokens !== undefined);
+  if (!prompt.length && !completion.length) return undefined;
+  return {
+    ...(prompt.length ? { prompt_tokens: prompt.reduce((n, u) => n + u.promptTokens!, 0) } : {}),
+    ...(completion.length ? { completion_tokens: completion.reduce((n, u) => n + u.completionTokens!, 0) } : {}),
   };
 }

@@ -9,20 +9,33 @@ import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../../classifiers/config';
 import { createClassifierFromFlags, CLASSIFIER_FLAGS } from '../classifierFlags';
 import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 import { createProgress } from '../progress';
+import { formatTokens } from '../../core/tokens';
 
 export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categories <file>] [--model <hub id|dir>] [--dtype fp32|q8|fp16]
-         [--mode single_label|multi_label] [--batch N] [--force] [--json] [--cache-dir <dir>]
-         [--revision <branch|tag|sha>] [--logit-scale <x> --logit-bias <b>]
-         [--classifier zero-shot|vlm] [--vlm-url <base url>] [--vlm-model <name>] [--send-images]
+         [--revision <branch|tag|sha>] [--threads N] [--mode single_label|multi_label] [--batch N] [--force]
+         [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm] [--endpoint <base url>] [--vlm-model <name>]
+         [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>] [--send-images] [--help]
   --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
   --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
-  checkpoints not in the known table (see "image-triage model info").`;
+  checkpoints not in the known table (see "image-triage model info").
+  VLM: --endpoint is an OpenAI-compatible base URL (alias --vlm-url); --concurrency requests at once
+  (default 4, alias --vlm-concurrency); --vlm-timeout per request (default 120000); --vlm-max-side:
+  images are downscaled to fit this side before sending (default 1024); --send-images agrees to
+  upload images to an endpoint that is not on this machine. The API key is read from
+  $IMAGE_TRIAGE_VLM_API_KEY.`;
+
+/** Every flag classify accepts (the --help test compares this with CLASSIFY_USAGE). */
+export const CLASSIFY_ARGS = {
+  booleans: ['force', 'json', 'send-images', 'help'],
+  values: ['categories', 'model', 'dtype', 'mode', 'batch', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS],
+};
 
 export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const a = parseArgs(argv, {
-    booleans: ['force', 'json', 'send-images'],
-    values: ['categories', 'model', 'dtype', 'mode', 'batch', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS],
-  });
+  const a = parseArgs(argv, CLASSIFY_ARGS);
+  if (has(a, 'help')) {
+    io.out(CLASSIFY_USAGE + '\n');
+    return 0;
+  }
   if (a.positionals.length !== 1) throw new UsageError('classify takes exactly one folder');
   const root = path.resolve(a.positionals[0]);
   const stat = await fs.stat(root).catch(() => null);
@@ -78,6 +91,11 @@ function printSummary(s: RunSummary, io: CliIO): void {
     ...Object.entries(s.perCategory).map(([n, c]) => `  ${n.padEnd(24)} ${c}`),
     `Review queue (nothing fits or low confidence): ${s.reviewQueue}`,
   ];
+  if (s.vlm_calls !== undefined) {
+    const saved = s.vlm_calls_saved !== undefined ? `, vlm_calls_saved ${s.vlm_calls_saved} (settled by zero-shot)` : '';
+    lines.push(`VLM: vlm_calls ${s.vlm_calls}${saved}; ${s.vlm_requests ?? 0} requests`);
+    lines.push(`Tokens: ${formatTokens(s.tokens ?? null, { requests: s.vlm_requests ?? 0, reported: s.vlm_requests_with_usage ?? 0 })}`);
+  }
   if (s.errors.length) {
     lines.push(`Errors (${s.errors.length}):`);
     for (const e of s.errors) lines.push(`  ${e.relPath}: ${e.message}`);

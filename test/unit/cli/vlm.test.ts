@@ -65,7 +65,7 @@ test('classify --classifier vlm writes VLM predictions with the prompt version, 
 
 test('a remote VLM endpoint needs --send-images; without it nothing is sent and nothing written', async () => {
   const root = await folder();
-  const r = await cli(['classify', root, '--classifier', 'vlm', '--vlm-url', 'https://vlm.example.com/v1', '--vlm-model', 'm']);
+  const r = await cli(['classify', root, '--classifier', 'vlm', '--endpoint', 'https://vlm.example.com/v1', '--vlm-model', 'm']);
   assert.equal(r.code, 1);
   assert.match(r.err, /uploaded.*--send-images/);
   assert.deepEqual((await fs.readdir(root)).filter((f) => f.endsWith('.labels.json')), []);

@@ -5,9 +5,10 @@ import { createZeroShotClassifier } from '../classifiers/zeroShot';
 import { UsageError, choiceFlag, flag, intFlag, numberFlag, type CliIO, type ParsedArgs } from './args';
 import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
+import { CascadeRuleError, DEFAULT_CASCADE_WHEN, parseCascadeRule, type CascadeRule } from '../core/cascadeRule';
 
 /** Value flags that choose and configure the classifier (`--vlm-url`, `--vlm-concurrency`: aliases). */
-export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'logit-scale', 'logit-bias'];
+export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'cascade-when', 'logit-scale', 'logit-bias'];
 
 /** A flag given under its documented name or its alias (both at once must agree). */
 function aliased(a: ParsedArgs, name: string, alias: string): string | undefined {
@@ -30,10 +31,35 @@ export function logitFlags(a: ParsedArgs): { scale?: number; bias?: number; from
   return scale === undefined && bias === undefined ? undefined : { scale, bias, from: 'flags' };
 }
 
+export type ClassifierChoice = 'zero-shot' | 'vlm' | 'cascade';
+
+export const classifierChoice = (a: ParsedArgs): ClassifierChoice => choiceFlag(a, 'classifier', ['zero-shot', 'vlm', 'cascade'] as const) ?? 'zero-shot';
+
+/** The rule of `--classifier cascade` (default: DEFAULT_CASCADE_WHEN); refused for other classifiers. */
+export function cascadeRuleFromFlags(a: ParsedArgs): CascadeRule {
+  const when = flag(a, 'cascade-when');
+  if (when !== undefined && classifierChoice(a) !== 'cascade') throw new UsageError('--cascade-when applies only to --classifier cascade');
+  try {
+    return parseCascadeRule(when ?? DEFAULT_CASCADE_WHEN);
+  } catch (e) {
+    if (e instanceof CascadeRuleError) throw new UsageError(`--cascade-when: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The cascade's two classifiers; the VLM's flags (and consent) are checked before the model loads. */
+export async function createCascadeFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<{ zeroShot: Classifier; vlm: Classifier }> {
+  const vlm = await createVlmFromFlags(a, o.io);
+  return { zeroShot: await createZeroShotFromFlags(a, o), vlm };
+}
+
 export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<Classifier> {
-  const kind = choiceFlag(a, 'classifier', ['zero-shot', 'vlm'] as const) ?? 'zero-shot';
+  if (classifierChoice(a) === 'vlm') return createVlmFromFlags(a, o.io);
+  return createZeroShotFromFlags(a, o);
+}
+
+async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<Classifier> {
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(o.io.env);
-  if (kind === 'vlm') return createVlmFromFlags(a, o.io);
   const seen = new Map<string, number>();
   return createZeroShotClassifier({
     kind: 'zero-shot',

@@ -12,6 +12,7 @@ import type {
 } from './types';
 import { SIDECAR_SCHEMA, SIDECAR_VERSION } from './types';
 import { labelSet, sameLabels } from './routing';
+import { effectivePrediction } from './effectivePrediction';
 
 export function newSidecar(image: Sidecar['image']): Sidecar {
   return {
@@ -89,11 +90,10 @@ export function applyPredictionError(sc: Sidecar, err: PredictionError): Sidecar
   return { ...sc, errors: { ...sc.errors, [err.classifier]: err } };
 }
 
-/** The prediction a reviewer sees by default: the most recent one. */
+/** The prediction a reviewer sees by default: the effective one (see effectivePrediction.ts). */
 export function primaryPrediction(sc: Sidecar, prefer?: ClassifierKind): Prediction | undefined {
   if (prefer && sc.predictions[prefer]) return sc.predictions[prefer];
-  const all = Object.values(sc.predictions).filter((p): p is Prediction => !!p);
-  return all.sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+  return effectivePrediction(sc);
 }
 
 export type ReviewDecision =

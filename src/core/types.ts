@@ -120,6 +120,8 @@ export interface Prediction extends RoutingCard {
   prompt_version?: string;
   /** VLM: tokens the server reported for this prediction's requests. */
   usage?: PredictionUsage;
+  /** VLM asked by a cascade: the zero-shot result it followed (fingerprint) and the rule that sent it. */
+  cascade?: { zero_shot: string; when: string };
   zero_shot?: ZeroShotDetails;
 }
 

@@ -26,25 +26,43 @@ export class SetupError extends Error {
   }
 }
 
+type Slot = 'zero-shot' | 'vlm';
+
 export class ClassifierProvider implements vscode.Disposable {
-  private cached: { key: string; classifier: Promise<Classifier> } | undefined;
+  /** One loaded classifier per kind, kept while its settings stay the same (the cascade uses both). */
+  private readonly cached = new Map<Slot, { key: string; classifier: Promise<Classifier> }>();
 
   constructor(
     private readonly ctx: vscode.ExtensionContext,
     private readonly log: Logger,
   ) {}
 
+  /** The classifier of `imageTriage.classifier` ("zero-shot" or "vlm"; for "cascade" use getCascade). */
   async get(s: Settings, workspaceFolder: string | undefined, onProgress: (p: LoadProgress) => void): Promise<Classifier> {
-    const spec = await this.spec(s, workspaceFolder);
-    if (this.cached?.key !== spec.key) {
-      await this.disposeCached();
+    const kind: Slot = s.classifier === 'vlm' ? 'vlm' : 'zero-shot';
+    await this.disposeCached(kind === 'vlm' ? 'zero-shot' : 'vlm'); // not needed by this run: free the memory
+    return this.slot(kind, s, workspaceFolder, onProgress);
+  }
+
+  /** Both classifiers of a cascade; the VLM's settings are checked before the zero-shot model loads. */
+  async getCascade(s: Settings, workspaceFolder: string | undefined, onProgress: (p: LoadProgress) => void): Promise<{ zeroShot: Classifier; vlm: Classifier }> {
+    const vlm = await this.slot('vlm', s, workspaceFolder, onProgress);
+    return { zeroShot: await this.slot('zero-shot', s, workspaceFolder, onProgress), vlm };
+  }
+
+  private async slot(kind: Slot, s: Settings, workspaceFolder: string | undefined, onProgress: (p: LoadProgress) => void): Promise<Classifier> {
+    const spec = await this.spec(kind, s, workspaceFolder);
+    let entry = this.cached.get(kind);
+    if (entry?.key !== spec.key) {
+      await this.disposeCached(kind);
       const classifier = spec.create(onProgress);
-      this.cached = { key: spec.key, classifier };
+      entry = { key: spec.key, classifier };
+      this.cached.set(kind, entry);
       classifier.catch(() => {
-        if (this.cached?.classifier === classifier) this.cached = undefined;
+        if (this.cached.get(kind)?.classifier === classifier) this.cached.delete(kind);
       });
     }
-    return this.cached.classifier;
+    return entry.classifier;
   }
 
   /**
@@ -52,7 +70,7 @@ export class ClassifierProvider implements vscode.Disposable {
    * zero-shot classifier (it runs here). Throws a SetupError when the VLM settings cannot work.
    */
   async destination(s: Settings): Promise<Destination | undefined> {
-    if (s.classifier !== 'vlm') return undefined;
+    if (s.classifier === 'zero-shot') return undefined;
     if (s.vlm.provider === 'vscode-lm') return lmDestination((await this.lmModel(s)).model);
     this.checkEndpoint(s);
     const dest = endpointDestination(s.vlm.baseUrl);
@@ -62,8 +80,8 @@ export class ClassifierProvider implements vscode.Disposable {
   }
 
   private checkEndpoint(s: Settings): void {
-    if (!s.vlm.baseUrl) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.baseUrl is empty. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1, or set imageTriage.vlm.provider to "vscode-lm" (VS Code 1.106+).', 'imageTriage.vlm.baseUrl');
-    if (!s.vlm.model) throw new SetupError('imageTriage.classifier is "vlm" but imageTriage.vlm.model is empty. Set it to the model name the endpoint serves.', 'imageTriage.vlm.model');
+    if (!s.vlm.baseUrl) throw new SetupError(`imageTriage.classifier is "${s.classifier}" but imageTriage.vlm.baseUrl is empty. Set it to an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1, or set imageTriage.vlm.provider to "vscode-lm" (VS Code 1.106+).`, 'imageTriage.vlm.baseUrl');
+    if (!s.vlm.model) throw new SetupError(`imageTriage.classifier is "${s.classifier}" but imageTriage.vlm.model is empty. Set it to the model name the endpoint serves.`, 'imageTriage.vlm.model');
   }
 
   /** The chosen Language Model API chat model, or a SetupError that says what to do. */
@@ -76,8 +94,8 @@ export class ClassifierProvider implements vscode.Disposable {
     return { api: support.api, model };
   }
 
-  private async spec(s: Settings, workspaceFolder: string | undefined) {
-    if (s.classifier === 'vlm' && s.vlm.provider === 'vscode-lm') {
+  private async spec(kind: Slot, s: Settings, workspaceFolder: string | undefined) {
+    if (kind === 'vlm' && s.vlm.provider === 'vscode-lm') {
       const { concurrency, timeoutMs, lmModelId, maxImageSide } = s.vlm;
       return {
         key: JSON.stringify(['vlm', 'vscode-lm', lmModelId, concurrency, timeoutMs, maxImageSide]),
@@ -98,7 +116,7 @@ export class ClassifierProvider implements vscode.Disposable {
         },
       };
     }
-    if (s.classifier === 'vlm') {
+    if (kind === 'vlm') {
       this.checkEndpoint(s);
       const apiKey = await getVlmApiKey(this.ctx.secrets);
       const { baseUrl, model, concurrency, timeoutMs, maxImageSide } = s.vlm;
@@ -134,9 +152,9 @@ export class ClassifierProvider implements vscode.Disposable {
     };
   }
 
-  private async disposeCached(): Promise<void> {
-    const old = this.cached;
-    this.cached = undefined;
+  private async disposeCached(kind: Slot): Promise<void> {
+    const old = this.cached.get(kind);
+    this.cached.delete(kind);
     if (!old) return;
     try {
       await (await old.classifier).dispose?.();
@@ -146,6 +164,7 @@ export class ClassifierProvider implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.disposeCached();
+    void this.disposeCached('zero-shot');
+    void this.disposeCached('vlm');
   }
 }

@@ -7,6 +7,8 @@ import { indexFolder } from '../core/folderIndex';
 import { runClassification, type RunSummary } from '../core/run';
 import { categoriesHash } from '../core/categories';
 import { formatTokens } from '../core/tokens';
+import { runCascade, type CascadeEvent } from '../core/cascade';
+import { CascadeRuleError, parseCascadeRule, type CascadeRule } from '../core/cascadeRule';
 import type { LoadProgress } from '../core/classifier';
 import { chooseCategories } from './categoriesPicker';
 import { openSetting, readSettings } from './settings';
@@ -47,6 +49,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
           void vscode.window.showWarningMessage(`No images in ${displayPath(root, ws)}. Image Triage reads .jpg, .jpeg, .png, .webp, .gif, .tif, .tiff and .avif files.`);
           return undefined;
         }
+        const rule = settings.classifier === 'cascade' ? cascadeRule(settings.cascadeWhen) : undefined;
         // Before anything is sent: where the images would go, and whether the user agrees.
         const dest = await env.provider.destination(settings);
         if (dest && !(await ensureRemoteConsent(env.ctx.globalState, dest, name, indexed.length))) {
@@ -66,34 +69,39 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
         panel()?.setRun({ state: 'loading', done: 0, total: indexed.length, message: 'Loading the model…' });
         env.statusBar.start(name);
         progress.report({ message: 'loading the model…' });
-        const classifier = await env.provider.get(settings, ws, downloadReporter(progress, env));
+        const onProgress = downloadReporter(progress, env);
+        const classifiers = rule ? await env.provider.getCascade(settings, ws, onProgress) : { one: await env.provider.get(settings, ws, onProgress) };
         if (ac.signal.aborted) return finish(env, folder, undefined, indexed.length);
-        showSetWarnings(env, (await classifier.setWarnings?.(set)) ?? []);
-        const eta = new EtaEstimator();
+        const zeroShot = 'one' in classifiers ? classifiers.one : classifiers.zeroShot;
+        showSetWarnings(env, (await zeroShot.setWarnings?.(set)) ?? []);
+        let eta = new EtaEstimator();
         let reported = 0;
+        let stage = '';
         const total = indexed.length;
         panel()?.setRun({ state: 'running', done: 0, total });
-        const summary = await runClassification({
-          root,
-          set,
-          categoriesHash: hash,
-          classifier,
-          batchSize: settings.batchSize,
-          signal: ac.signal,
-          images: indexed.map(({ path: p, relPath, size }) => ({ path: p, relPath, size })),
-          onEvent: (e) => {
-            if (e.type === 'image') {
-              panel()?.runResult(e.path, e.sidecar, e.error);
-              if (e.status === 'failed') env.log.warn(`${e.relPath}: ${e.error}`);
-            } else if (e.type === 'progress') {
-              const secs = eta.update(e.done, e.total);
-              progress.report({ increment: ((e.done - reported) / Math.max(1, e.total)) * 100, message: progressMessage(e.done, e.total, secs) });
-              reported = e.done;
-              env.statusBar.progress(e.done, e.total, secs);
-              panel()?.setRun({ state: 'running', done: e.done, total: e.total });
-            }
-          },
-        });
+        const onEvent = (e: CascadeEvent) => {
+          if (e.type === 'image') {
+            panel()?.runResult(e.path, e.sidecar, e.error);
+            if (e.status === 'failed') env.log.warn(`${e.relPath}: ${e.error}`);
+          } else if (e.type === 'stage') {
+            // The cascade's second stage counts again from 0 over the uncertain images.
+            stage = e.stage === 'vlm' ? 'VLM on uncertain images: ' : 'zero-shot: ';
+            if (e.stage === 'vlm') env.log.info(`Cascade: ${e.total} uncertain images go to the VLM (${e.saved} settled by zero-shot, ${e.current} with a current VLM answer; rule ${rule?.text})`);
+            eta = new EtaEstimator();
+            reported = 0;
+          } else if (e.type === 'progress') {
+            const secs = eta.update(e.done, e.total);
+            progress.report({ increment: ((e.done - reported) / Math.max(1, e.total)) * (rule ? 50 : 100), message: stage + progressMessage(e.done, e.total, secs) });
+            reported = e.done;
+            env.statusBar.progress(e.done, e.total, secs);
+            panel()?.setRun({ state: 'running', done: e.done, total: e.total });
+          }
+        };
+        const common = { root, set, categoriesHash: hash, batchSize: settings.batchSize, signal: ac.signal, images: indexed.map(({ path: p, relPath, size }) => ({ path: p, relPath, size })), onEvent };
+        const summary =
+          'one' in classifiers
+            ? await runClassification({ ...common, classifier: classifiers.one })
+            : await runCascade({ ...common, zeroShot: classifiers.zeroShot, vlm: classifiers.vlm, rule: rule! });
         return finish(env, folder, summary, total);
       },
     );
@@ -153,6 +161,15 @@ function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: 
     if (pick === 'Show Log') env.log.show(true);
   });
   return s;
+}
+
+function cascadeRule(when: string): CascadeRule {
+  try {
+    return parseCascadeRule(when);
+  } catch (e) {
+    if (e instanceof CascadeRuleError) throw new SetupError(`imageTriage.cascade.when: ${e.message}`, 'imageTriage.cascade.when');
+    throw e;
+  }
 }
 
 /** " VLM calls: 3 (12 settled by zero-shot); tokens: …" for runs that asked a VLM, else ''. */

@@ -54,7 +54,7 @@ export async function chooseLanguageModel(log: Logger): Promise<string | undefin
   if (c.get<string>('vlm.provider') !== 'vscode-lm') await c.update('vlm.provider', 'vscode-lm', targetOf(c, 'vlm.provider'));
   log.info(`VLM language model set to ${pick.id} (${pick.description})`);
   const useVlm = 'Use the VLM classifier';
-  const isVlm = c.get<string>('classifier') === 'vlm';
+  const isVlm = c.get<string>('classifier') === 'vlm' || c.get<string>('classifier') === 'cascade';
   const msg = `Image Triage will use ${pick.label} (${pick.description}) for the VLM classifier.${isVlm ? '' : ' The classifier setting is still "zero-shot".'}`;
   void vscode.window.showInformationMessage(msg, ...(isVlm ? [] : [useVlm])).then((b) => {
     if (b === useVlm) void c.update('classifier', 'vlm', targetOf(c, 'classifier'));

@@ -1,7 +1,11 @@
 // The imageTriage.* settings, read for the folder being worked on (so folder settings apply).
 import * as vscode from 'vscode';
 import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
-import type { ClassifierKind, Mode } from '../core/types';
+import type { Mode } from '../core/types';
+import { DEFAULT_CASCADE_WHEN } from '../core/cascadeRule';
+
+/** What Classify Images runs: one classifier, or the cascade (zero-shot, then the VLM where unsure). */
+export type ClassifierSetting = 'zero-shot' | 'vlm' | 'cascade';
 
 export interface Settings {
   model: string;
@@ -13,7 +17,9 @@ export interface Settings {
   mode: 'fromFile' | Mode;
   batchSize: number;
   thumbnailSize: number;
-  classifier: ClassifierKind;
+  classifier: ClassifierSetting;
+  /** imageTriage.cascade.when: the rule that sends a zero-shot card to the VLM. */
+  cascadeWhen: string;
   vlm: { provider: VlmProvider; baseUrl: string; model: string; lmModelId: string; concurrency: number; timeoutMs: number; maxImageSide: number; askForLocalEndpoints: boolean };
 }
 
@@ -35,7 +41,8 @@ export function readSettings(scope?: vscode.Uri): Settings {
     mode: mode === 'single_label' || mode === 'multi_label' ? mode : 'fromFile',
     batchSize: clampInt(c.get('batchSize'), 1, 256, 16),
     thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),
-    classifier: c.get<string>('classifier') === 'vlm' ? 'vlm' : 'zero-shot',
+    classifier: classifierSetting(c.get<string>('classifier')),
+    cascadeWhen: (c.get<string>('cascade.when') || DEFAULT_CASCADE_WHEN).trim(),
     vlm: {
       provider: c.get<string>('vlm.provider') === 'vscode-lm' ? 'vscode-lm' : 'openai-compatible',
       baseUrl: (c.get<string>('vlm.baseUrl') || '').trim(),
@@ -53,6 +60,10 @@ function logitSetting(scale: unknown, bias: unknown): Settings['logit'] {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const out = { scale: num(scale), bias: num(bias), from: 'setting' as const };
   return out.scale === undefined && out.bias === undefined ? undefined : out;
+}
+
+function classifierSetting(v: string | undefined): ClassifierSetting {
+  return v === 'vlm' || v === 'cascade' ? v : 'zero-shot';
 }
 
 export function openSetting(id: string): Thenable<unknown> {

@@ -6,15 +6,19 @@ import { CategoriesError, categoriesHash, parseCategories } from '../../core/cat
 import type { Mode } from '../../core/types';
 import { runClassification, type RunSummary } from '../../core/run';
 import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../../classifiers/config';
-import { createClassifierFromFlags, CLASSIFIER_FLAGS } from '../classifierFlags';
+import { CLASSIFIER_FLAGS, cascadeRuleFromFlags, classifierChoice, createCascadeFromFlags, createClassifierFromFlags } from '../classifierFlags';
+import { runCascade, type CascadeEvent } from '../../core/cascade';
+import { DEFAULT_CASCADE_WHEN } from '../../core/cascadeRule';
+import type { ClassifierInfo } from '../../core/classifier';
 import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 import { createProgress } from '../progress';
 import { formatTokens } from '../../core/tokens';
 
 export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categories <file>] [--model <hub id|dir>] [--dtype fp32|q8|fp16]
          [--revision <branch|tag|sha>] [--threads N] [--mode single_label|multi_label] [--batch N] [--force]
-         [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm] [--endpoint <base url>] [--vlm-model <name>]
-         [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>] [--send-images] [--help]
+         [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm|cascade]
+         [--endpoint <base url>] [--vlm-model <name>] [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>]
+         [--send-images] [--cascade-when <rule>] [--help]
   --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
   --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
   checkpoints not in the known table (see "image-triage model info").
@@ -22,7 +26,11 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
   (default 4, alias --vlm-concurrency); --vlm-timeout per request (default 120000); --vlm-max-side:
   images are downscaled to fit this side before sending (default 1024); --send-images agrees to
   upload images to an endpoint that is not on this machine. The API key is read from
-  $IMAGE_TRIAGE_VLM_API_KEY.`;
+  $IMAGE_TRIAGE_VLM_API_KEY.
+  Cascade: zero-shot classifies every image, the VLM only those the rule calls uncertain. --cascade-when
+  takes comma-separated terms, any of which sends an image on: fits_any=false, confidence=low|medium|high,
+  confidence<=low|medium|high, score<=1..5 (the card's best score), route=review, always.
+  Default: ${DEFAULT_CASCADE_WHEN}.`;
 
 /** Every flag classify accepts (the --help test compares this with CLASSIFY_USAGE). */
 export const CLASSIFY_ARGS = {
@@ -54,33 +62,50 @@ export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortS
   const batchSize = intFlag(a, 'batch', 1, 512) ?? 16;
   for (const w of warnings) io.err(`warning: ${w}\n`);
 
-  const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
-  io.err(`model: ${classifier.info.checkpoint} (${classifier.info.kind}, ${classifier.info.dtype}${classifier.info.revision ? `, ${classifier.info.revision}` : ''})\n`);
-  for (const w of (await classifier.setWarnings?.(set)) ?? []) io.err(`warning: ${w}\n`);
+  const choice = classifierChoice(a);
+  const rule = cascadeRuleFromFlags(a);
   const progress = createProgress(io.err, !!io.isTTY);
+  const common = { root, set, categoriesHash: categoriesHash(set), batchSize, force: has(a, 'force'), signal };
+  const onEvent = (e: CascadeEvent) => {
+    if (e.type === 'progress') progress.update(e.done, e.total);
+    else if (e.type === 'discovered') for (const p of e.problems) io.err(`warning: ${p.path}: ${p.message}\n`);
+    else if (e.type === 'stage' && e.stage === 'vlm') {
+      progress.finish();
+      io.err(`cascade: ${e.total} uncertain images go to the VLM (${e.saved} settled by zero-shot, ${e.current} with a current VLM answer; rule ${rule.text})\n`);
+    }
+  };
   let summary: RunSummary;
-  try {
-    summary = await runClassification({
-      root,
-      set,
-      categoriesHash: categoriesHash(set),
-      classifier,
-      batchSize,
-      force: has(a, 'force'),
-      signal,
-      onEvent: (e) => {
-        if (e.type === 'progress') progress.update(e.done, e.total);
-        else if (e.type === 'discovered') for (const p of e.problems) io.err(`warning: ${p.path}: ${p.message}\n`);
-      },
-    });
-  } finally {
-    progress.finish();
-    await classifier.dispose?.();
+  if (choice === 'cascade') {
+    const { zeroShot, vlm } = await createCascadeFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
+    describe(zeroShot.info, io);
+    describe(vlm.info, io);
+    for (const w of (await zeroShot.setWarnings?.(set)) ?? []) io.err(`warning: ${w}\n`);
+    try {
+      summary = await runCascade({ ...common, zeroShot, vlm, rule, onEvent });
+    } finally {
+      progress.finish();
+      await zeroShot.dispose?.();
+      await vlm.dispose?.();
+    }
+  } else {
+    const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
+    describe(classifier.info, io);
+    for (const w of (await classifier.setWarnings?.(set)) ?? []) io.err(`warning: ${w}\n`);
+    try {
+      summary = await runClassification({ ...common, classifier, onEvent });
+    } finally {
+      progress.finish();
+      await classifier.dispose?.();
+    }
   }
   printSummary(summary, io);
   if (has(a, 'json')) io.out(JSON.stringify(summary) + '\n');
   if (summary.cancelled) return 130;
   return summary.failed > 0 ? 2 : 0;
+}
+
+function describe(info: ClassifierInfo, io: CliIO): void {
+  io.err(`model: ${info.checkpoint} (${info.kind}, ${info.dtype}${info.revision ? `, ${info.revision}` : ''})\n`);
 }
 
 function printSummary(s: RunSummary, io: CliIO): void {
@@ -93,7 +118,8 @@ function printSummary(s: RunSummary, io: CliIO): void {
   ];
   if (s.vlm_calls !== undefined) {
     const saved = s.vlm_calls_saved !== undefined ? `, vlm_calls_saved ${s.vlm_calls_saved} (settled by zero-shot)` : '';
-    lines.push(`VLM: vlm_calls ${s.vlm_calls}${saved}; ${s.vlm_requests ?? 0} requests`);
+    const current = 'vlm_current' in s ? `, ${(s as { vlm_current: number }).vlm_current} already current` : '';
+    lines.push(`VLM: vlm_calls ${s.vlm_calls}${saved}${current}; ${s.vlm_requests ?? 0} requests`);
     lines.push(`Tokens: ${formatTokens(s.tokens ?? null, { requests: s.vlm_requests ?? 0, reported: s.vlm_requests_with_usage ?? 0 })}`);
   }
   if (s.errors.length) {

@@ -1,8 +1,8 @@
-// Decisions, undo and redo: turns the selection into `decide` / `undo` / `redo` commands and handles
-// the host's answers (conflicts with changes on disk are reported, never papered over).
-import type { Decision, HostMessageOf } from '../src/shared/protocol';
-import { send } from './vscodeApi';
-import { currentLabels } from './filters';
+// Decisions, undo and redo: turns the selection into `decide` / `undo` / `redo` requests and handles
+// their answers (conflicts with changes on disk are reported, never papered over; a refused or
+// failed request is shown and the keys keep working).
+import { canAccept, currentLabels, nothingToAccept, type Decision, type RequestParams, type WriteResult } from '../src/shared/protocol';
+import { problemOf, rpc as panelRpc, type Rpc } from './rpc';
 import { targetsOf } from './selection';
 import type { Notices } from './notices';
 import type { Store } from './store';
@@ -13,21 +13,22 @@ function plural(n: number, what = 'image'): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
+/** Owns the store's undo stack and `advanceFrom`; main.ts owns the rest. */
 export class Actions {
-  private nextRequest = 1;
-  private pending = new Map<number, Pending>();
+  private inFlight = 0;
   private waiting: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly notices: Notices,
     private readonly focusImage: (id: string) => void,
+    private readonly rpc: Rpc = panelRpc,
   ) {}
 
   accept(): void {
     const ids = this.targets();
-    const ok = ids.filter((id) => this.store.images.get(id)?.classified);
-    if (!ok.length) return this.notices.show('info', 'Nothing to accept: the selected image has no prediction yet. Assign a category with 1–9 instead.');
+    const ok = ids.filter((id) => canAccept(this.store.images.get(id)!));
+    if (!ok.length) return ids.length ? this.notices.show('info', nothingToAccept(ids[0])) : undefined;
     if (ok.length < ids.length) this.notices.show('info', `${plural(ids.length - ok.length)} without a prediction left out.`);
     this.decide({ action: 'accept' }, ok, `accept ${plural(ok.length)}`);
   }
@@ -55,52 +56,57 @@ export class Actions {
     if (this.busy()) return this.later(() => this.undo());
     const e = this.store.undo.peekUndo();
     if (!e) return this.notices.show('info', 'Nothing to undo.', 3000);
-    this.request({ type: 'undo', changeId: e.changeId }, { kind: 'undo', label: e.label, ids: e.ids, changeId: e.changeId });
+    void this.request('undo', { changeId: e.changeId }, { kind: 'undo', label: e.label, ids: e.ids, changeId: e.changeId });
   }
 
   redo(): void {
     if (this.busy()) return this.later(() => this.redo());
     const e = this.store.undo.peekRedo();
     if (!e) return this.notices.show('info', 'Nothing to redo.', 3000);
-    this.request({ type: 'redo', changeId: e.changeId }, { kind: 'redo', label: e.label, ids: e.ids, changeId: e.changeId });
+    void this.request('redo', { changeId: e.changeId }, { kind: 'redo', label: e.label, ids: e.ids, changeId: e.changeId });
   }
 
-  onWriteResult(m: HostMessageOf<'writeResult'>): void {
-    const p = this.pending.get(m.requestId);
-    this.pending.delete(m.requestId);
-    if (!p) return;
-    this.handle(m, p);
-    if (!this.busy()) for (const fn of this.waiting.splice(0)) fn();
-  }
-
-  private busy(): boolean {
-    return this.pending.size > 0;
+  /** A decision, undo or redo is waiting for its answer. */
+  busy(): boolean {
+    return this.inFlight > 0;
   }
 
   private later(fn: () => void): void {
     this.waiting.push(fn);
   }
 
-  private handle(m: HostMessageOf<'writeResult'>, p: Pending): void {
+  private what(p: Pending): string {
+    return p.kind === 'decide' ? p.label : `${p.kind} "${p.label}"`;
+  }
+
+  private done(r: WriteResult, p: Pending): void {
     const names = (ids: string[]) => ids.slice(0, 3).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
-    if (m.error) this.notices.show('error', `Could not ${p.kind === 'decide' ? p.label : `${p.kind} "${p.label}"`}: ${m.error}`);
+    if (r.unreadable) this.notices.show('error', `Could not ${this.what(p)}: ${r.unreadable}`);
     if (p.kind === 'decide') {
-      if (m.changeId !== undefined) this.store.undo.push({ changeId: m.changeId, label: p.label, ids: p.ids.filter((id) => !m.conflicts.includes(id)) });
-      if (m.conflicts.length) {
+      if (r.changeId !== undefined) this.store.undo.push({ changeId: r.changeId, label: p.label, ids: p.ids.filter((id) => !r.conflicts.includes(id)) });
+      if (r.conflicts.length) {
         this.store.advanceFrom = null;
-        this.notices.show('warning', `Not saved for ${names(m.conflicts)}: the sidecar changed on disk since the panel showed it. The panel now shows the version on disk; decide again.`, 15000);
+        this.notices.show('warning', `Not saved for ${names(r.conflicts)}: the sidecar changed on disk since the panel showed it. The panel now shows the version on disk; decide again.`, 15000);
       }
       return;
     }
-    if (m.conflicts.length || !m.ok) {
+    if (r.conflicts.length || r.unreadable) {
       if (p.changeId !== undefined) this.store.undo.drop(p.changeId);
-      if (m.conflicts.length) this.notices.show('warning', `Cannot ${p.kind} "${p.label}": ${names(m.conflicts)} changed on disk since. Nothing was restored.`, 15000);
+      if (r.conflicts.length) this.notices.show('warning', `Cannot ${p.kind} "${p.label}": ${names(r.conflicts)} changed on disk since. Nothing was restored.`, 15000);
       return;
     }
     if (p.kind === 'undo') this.store.undo.committedUndo(p.changeId!);
     else this.store.undo.committedRedo(p.changeId!);
     this.notices.show('info', `${p.kind === 'undo' ? 'Undid' : 'Redid'}: ${p.label}.`, 3000);
     if (p.ids.length) this.focusImage(p.ids[0]);
+  }
+
+  /** Refused (invalid, unknown image), failed or timed out: nothing to wait for any more. */
+  private failed(e: unknown, p: Pending): void {
+    const { message } = problemOf(e);
+    this.notices.show('error', `Could not ${this.what(p)}: ${message}`, 10000);
+    if (p.kind === 'decide') this.store.advanceFrom = null;
+    else if (p.changeId !== undefined) this.store.undo.drop(p.changeId);
   }
 
   private targets(): string[] {
@@ -110,15 +116,18 @@ export class Actions {
   private decide(decision: Decision, ids: string[], label: string, advance = true): void {
     const targets = ids.map((id) => ({ id, rev: this.store.images.get(id)!.rev }));
     this.store.advanceFrom = advance && ids.length === 1 ? ids[0] : null;
-    this.request({ type: 'decide', decision, targets }, { kind: 'decide', label, ids });
+    void this.request('decide', { decision, targets }, { kind: 'decide', label, ids });
   }
 
-  private request(
-    m: { type: 'decide'; decision: Decision; targets: { id: string; rev: string }[] } | { type: 'undo' | 'redo'; changeId: number },
-    p: Pending,
-  ): void {
-    const requestId = this.nextRequest++;
-    this.pending.set(requestId, p);
-    send({ ...m, requestId });
+  private async request<K extends 'decide' | 'undo' | 'redo'>(type: K, params: RequestParams<K>, p: Pending): Promise<void> {
+    this.inFlight++;
+    try {
+      this.done(await this.rpc.sendRequest(type, params), p);
+    } catch (e) {
+      this.failed(e, p);
+    } finally {
+      this.inFlight--;
+      if (!this.busy()) for (const fn of this.waiting.splice(0)) fn();
+    }
   }
 }

@@ -1,52 +1,44 @@
-// Wires the audit view, the trust dashboard and the view tabs into the panel: switches views, turns
-// audit keys and buttons into verdict messages (written at once by the host), handles the host's
-// audit state, results and dashboard data.
-import type { HostMessage } from '../src/shared/protocol';
+// The audit view's behaviour: turns audit keys and buttons into verdict requests (written at once by
+// the host), holds a category judgment until its evidence verdict, and applies the host's audit
+// state. View switching is views.ts's; the dashboard is dashboardMode.ts's.
+import type { NotificationMessage, PanelView, VerdictParams } from '../src/shared/protocol';
 import type { AuditItem } from '../src/shared/auditData';
 import { auditKeyAction, nextAwaiting, nextVerdict, type AuditKeyAction, type VerdictChange } from './auditKeys';
 import { AuditView } from './auditView';
 import { CategoryChooser, NoteDialog } from './auditDialogs';
-import { Dashboard } from './dashboard';
-import { ViewTabs, type View } from './viewTabs';
 import type { Notices } from './notices';
 import type { Store } from './store';
-import { send } from './vscodeApi';
+import { problemOf, rpc } from './rpc';
 
 export interface AuditHooks {
-  /** The panel's root: its data-view attribute hides the grid view's parts in the other views (CSS). */
-  root: HTMLElement;
-  /** Where the view tabs go (before the filter toolbar). */
-  tabsBefore: Element;
   render(): void;
   requestDetail(id: string): void;
   help(): void;
-  focusGrid(): void;
+  show(view: PanelView): void;
+  startAudit(): void;
+  /** Puts the focus back on the view (after a dialog). */
+  refocus(): void;
 }
 
 const unitKey = (i: Pick<AuditItem, 'id' | 'classifier'>) => `${i.id}\u0000${i.classifier}`;
 
+/** Owns the store's `audit` and `auditIndex`. */
 export class AuditMode {
-  private tabs: ViewTabs;
   private view: AuditView;
-  private dashboard: Dashboard;
   private chooser: CategoryChooser;
   private note: NoteDialog;
   private held = new Map<string, VerdictChange>();
   private saving = new Map<number, string>();
-  private nextRequest = 1;
-  private dashTimer: ReturnType<typeof setTimeout> | undefined;
+  private nextSave = 1;
 
   constructor(app: HTMLElement, private readonly store: Store, private readonly notices: Notices, private readonly hooks: AuditHooks) {
-    this.tabs = new ViewTabs(app, hooks.tabsBefore, {
-      show: (v, focus) => this.show(v, focus),
-      startAudit: () => send({ type: 'startAudit' }),
-      exportReport: () => send({ type: 'exportReport' }),
-    });
-    this.view = new AuditView(app, (a) => (a.kind === 'start' ? send({ type: 'startAudit' }) : a.kind === 'dashboard' ? this.show('dashboard') : this.act(a)));
-    this.dashboard = new Dashboard(app, { refresh: () => this.requestDashboard(), exportReport: () => send({ type: 'exportReport' }) });
-    const refocus = () => this.focusView();
-    this.chooser = new CategoryChooser(document.body, refocus);
-    this.note = new NoteDialog(document.body, refocus);
+    this.view = new AuditView(app, (a) => (a.kind === 'start' ? hooks.startAudit() : a.kind === 'dashboard' ? hooks.show('dashboard') : this.act(a)));
+    this.chooser = new CategoryChooser(document.body, () => hooks.refocus());
+    this.note = new NoteDialog(document.body, () => hooks.refocus());
+  }
+
+  get el(): HTMLElement {
+    return this.view.el;
   }
 
   get modalOpen(): boolean {
@@ -57,71 +49,28 @@ export class AuditMode {
     return this.store.audit?.items[this.store.auditIndex];
   }
 
-  show(v: View, focusContent = true): void {
+  /** The host's audit state (null: no sample). A new sample starts at its first awaiting unit. */
+  onAudit(m: Extract<NotificationMessage, { type: 'audit' }>): void {
     const s = this.store;
-    if (v === 'dashboard' && s.view !== 'dashboard') this.requestDashboard();
-    s.view = v;
-    this.hooks.root.dataset.view = v;
-    this.view.el.hidden = v !== 'audit';
-    this.dashboard.el.hidden = v !== 'dashboard';
-    this.hooks.render();
-    if (!focusContent) return;
-    if (v === 'grid') this.hooks.focusGrid();
-    else this.focusView();
-  }
-
-  private focusView(): void {
-    requestAnimationFrame(() => (this.store.view === 'audit' ? this.view.el : this.store.view === 'dashboard' ? this.dashboard.el : null)?.focus());
-  }
-
-  private requestDashboard(): void {
-    this.store.dashboard = null;
-    send({ type: 'requestDashboard' });
-  }
-
-  /** Sidecars changed (verdicts, reviews, the CLI): the dashboard on screen is recomputed. */
-  sidecarsChanged(): void {
-    if (this.store.view !== 'dashboard') return;
-    clearTimeout(this.dashTimer);
-    this.dashTimer = setTimeout(() => send({ type: 'requestDashboard' }), 400);
-  }
-
-  /** Handles the audit's host messages; false for the others. */
-  onMessage(m: HostMessage): boolean {
-    const s = this.store;
-    switch (m.type) {
-      case 'audit': {
-        const fresh = m.audit?.sampleId !== s.audit?.sampleId;
-        s.audit = m.audit;
-        const n = m.audit?.items.length ?? 0;
-        if (m.enter || fresh) s.auditIndex = Math.max(0, m.audit?.items.findIndex((i) => i.status === 'awaiting') ?? 0);
-        s.auditIndex = Math.min(s.auditIndex, Math.max(0, n - 1));
-        if (fresh) this.held.clear();
-        if (m.enter) this.show('audit');
-        this.sidecarsChanged();
-        return true;
-      }
-      case 'auditResult': {
-        this.saving.delete(m.requestId);
-        if (m.error) this.notices.show(m.error === 'Nothing to undo.' ? 'info' : 'error', m.error === 'Nothing to undo.' ? m.error : `Verdict not saved: ${m.error}`, m.ok ? 3000 : 10000);
-        if (m.undone) {
-          const i = s.audit?.items.findIndex((x) => x.id === m.undone!.id && x.classifier === m.undone!.classifier) ?? -1;
-          if (i >= 0) s.auditIndex = i;
-          this.notices.show('info', `Undid the verdict on ${m.undone.id}.`, 3000);
-        }
-        return true;
-      }
-      case 'dashboard':
-        s.dashboard = m.data;
-        return true;
+    const fresh = m.audit?.sampleId !== s.audit?.sampleId;
+    s.audit = m.audit;
+    const n = m.audit?.items.length ?? 0;
+    if (fresh) {
+      this.held.clear();
+      this.toFirstAwaiting();
     }
-    return false;
+    s.auditIndex = Math.min(s.auditIndex, Math.max(0, n - 1));
+  }
+
+  /** The audit view is entered from Start Audit: begin at the first unit still awaiting a verdict. */
+  toFirstAwaiting(): void {
+    this.store.auditIndex = Math.max(0, this.store.audit?.items.findIndex((i) => i.status === 'awaiting') ?? 0);
   }
 
   /** Keys of the audit view and the dashboard. True when the key was used. */
   onKey(e: KeyboardEvent): boolean {
     if (this.store.view === 'dashboard') {
-      if (e.key === 'Escape') this.show('grid');
+      if (e.key === 'Escape') this.hooks.show('grid');
       else if (e.key === '?') this.hooks.help();
       else return false;
       return true;
@@ -137,11 +86,11 @@ export class AuditMode {
     const n = s.audit?.items.length ?? 0;
     switch (a.kind) {
       case 'leave':
-        return this.show('grid');
+        return this.hooks.show('grid');
       case 'help':
         return this.hooks.help();
       case 'undo':
-        return this.request({ type: 'auditUndo', requestId: this.nextRequest++ }, '');
+        return void this.undo();
       case 'move': {
         if (!n) return;
         const i = s.auditIndex;
@@ -180,7 +129,7 @@ export class AuditMode {
       return this.hooks.render();
     }
     this.held.delete(k);
-    this.request({ type: 'auditVerdict', requestId: this.nextRequest++, id: item.id, classifier: item.classifier, ...r.fields }, k);
+    void this.verdict({ id: item.id, classifier: item.classifier, ...r.fields }, k);
     if (advance && this.store.audit) {
       const next = nextAwaiting(this.store.audit.items, this.store.auditIndex);
       if (next >= 0) this.store.auditIndex = next;
@@ -188,14 +137,35 @@ export class AuditMode {
     this.hooks.render();
   }
 
-  private request(m: Parameters<typeof send>[0] & { requestId: number }, k: string): void {
-    this.saving.set(m.requestId, k);
-    send(m);
+  private async verdict(params: VerdictParams, k: string): Promise<void> {
+    const n = this.nextSave++;
+    this.saving.set(n, k);
+    try {
+      await rpc.sendRequest('auditVerdict', params);
+    } catch (e) {
+      this.notices.show('error', `Verdict not saved: ${problemOf(e).message}`, 10000);
+    } finally {
+      this.saving.delete(n);
+      this.hooks.render();
+    }
+  }
+
+  private async undo(): Promise<void> {
+    try {
+      const undone = await rpc.sendRequest('auditUndo', {});
+      const i = this.store.audit?.items.findIndex((x) => x.id === undone.id && x.classifier === undone.classifier) ?? -1;
+      if (i >= 0) this.store.auditIndex = i;
+      this.notices.show('info', `Undid the verdict on ${undone.id}.`, 3000);
+    } catch (e) {
+      const p = problemOf(e);
+      if (p.code === 'nothingToUndo') this.notices.show('info', 'Nothing to undo.', 3000);
+      else this.notices.show('error', `Verdict not undone: ${p.message}`, 10000);
+    }
+    this.hooks.render();
   }
 
   render(): void {
     const s = this.store;
-    this.tabs.render(s);
     if (s.view === 'audit') {
       const item = this.item;
       if (item) this.hooks.requestDetail(item.id);
@@ -209,7 +179,6 @@ export class AuditMode {
         categories: s.categories,
       });
     }
-    if (s.view === 'dashboard') this.dashboard.render(s.dashboard);
   }
 }
 

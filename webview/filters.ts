@@ -1,6 +1,6 @@
 // Filtering, sorting and header counts over image summaries. Pure: unit tested, and fast enough to
 // re-run over 10,000 images on every change.
-import type { ImageSummary } from '../src/shared/protocol';
+import { currentLabels, type ImageSummary } from '../src/shared/protocol';
 import type { ReviewStatus } from '../src/core/types';
 
 export const NO_LABEL = '\u0000none';
@@ -19,12 +19,8 @@ export interface FilterState {
 
 export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name', issue: '' };
 
-const DECIDED = new Set<ReviewStatus>(['accepted', 'overridden', 'rejected', 'stale', 'auto-accepted']);
-
-/** The labels an image has now: the human's once reviewed, else the prediction's. */
-export function currentLabels(img: ImageSummary): string[] {
-  return DECIDED.has(img.status) ? img.reviewLabels : img.predicted;
-}
+/** The labels an image has now: the one rule, in core (src/core/reviewRules.ts). */
+export { currentLabels };
 
 export function matches(img: ImageSummary, f: FilterState): boolean {
   if (f.category) {

@@ -1,5 +1,6 @@
-// The review panel's entry point: builds the layout, routes host messages into the store, maps keys
-// to actions and re-renders (once per frame) what changed.
+// The review panel's entry point: builds the layout, routes host notifications into the store and
+// responses to the correlator (rpc.ts), maps keys to actions and re-renders (once per frame) what
+// changed.
 import type { HostMessage } from '../src/shared/protocol';
 import { registerToolkit } from './toolkit';
 import { h } from './dom';
@@ -18,6 +19,9 @@ import { clickSelect, moveSelect, selectAll } from './selection';
 import type { FilterState } from './filters';
 import { loadState, onHostMessage, saveState, send } from './vscodeApi';
 import { AuditMode } from './auditMode';
+import { DashboardMode } from './dashboardMode';
+import { ViewSwitcher } from './views';
+import { problemOf, rpc } from './rpc';
 import { issueOf, issueSummary } from './labelIssues';
 
 registerToolkit();
@@ -64,15 +68,20 @@ const detail = new DetailPane(main, {
   openSidecar: (id) => send({ type: 'openSidecar', id }),
 });
 const sheet = new ShortcutSheet(document.body, () => (store.view === 'grid' ? grid.el.focus() : undefined));
-app.dataset.view = 'grid';
+const startAudit = () => send({ type: 'startAudit' });
+const exportReport = () => send({ type: 'exportReport' });
+const views = new ViewSwitcher(store, { root: app, tabsBefore: toolbar.el, render: () => render(), focusGrid: () => grid.el.focus(), startAudit, exportReport });
 const auditMode = new AuditMode(app, store, notices, {
-  root: app,
-  tabsBefore: toolbar.el,
   render: () => render(),
   requestDetail: (id) => requestDetailFor(id),
   help: () => sheet.toggle(),
-  focusGrid: () => grid.el.focus(),
+  show: (v) => views.show(v),
+  startAudit,
+  refocus: () => views.focusContent(),
 });
+const dashboardMode = new DashboardMode(app, store, notices, { render: () => render(), exportReport });
+views.add('audit', auditMode);
+views.add('dashboard', dashboardMode);
 
 // ---- rendering -----------------------------------------------------------------------------------
 let frame = 0;
@@ -81,7 +90,9 @@ function render(): void {
   frame = requestAnimationFrame(() => {
     frame = 0;
     header.render(store);
+    views.render();
     auditMode.render();
+    dashboardMode.render();
     if (store.view !== 'grid') return;
     toolbar.render(store.categories, store.filter, issueSummary(store.issues, store.filter.issue), issueOf(store.issues, store.filter.issue, store.selection.focus));
     bulk.render(store);
@@ -109,13 +120,39 @@ function requestDetailFor(id: string): void {
   if (!img || detailAsked === img) return;
   detailAsked = img;
   clearTimeout(detailTimer);
-  detailTimer = setTimeout(() => send({ type: 'requestDetail', id }), store.detail?.id === id ? 0 : 40);
+  detailTimer = setTimeout(() => void fetchDetail(id), store.detail?.id === id ? 0 : 40);
+}
+
+async function fetchDetail(id: string): Promise<void> {
+  try {
+    const d = await rpc.sendRequest('requestDetail', { id });
+    // Only the latest ask counts (an older answer may arrive after a newer one).
+    if (store.images.get(id) === detailAsked) store.detail = d;
+  } catch (e) {
+    notices.show('error', `Could not show ${id}: ${problemOf(e).message}`, 10000);
+  }
+  render();
+}
+
+let issuesAsked = 0;
+/** Asks for the label issues (suspect labels, near duplicates) behind the issue filters. */
+async function fetchLabelIssues(): Promise<void> {
+  const n = ++issuesAsked;
+  try {
+    const issues = await rpc.sendRequest('requestLabelIssues', {});
+    if (n !== issuesAsked) return;
+    store.issues = issues;
+    store.refilter();
+  } catch (e) {
+    notices.show('error', `Could not find label issues: ${problemOf(e).message}`, 10000);
+  }
+  render();
 }
 
 function setFilter(p: Partial<FilterState>): void {
   if (p.issue !== undefined && p.issue !== store.filter.issue) {
     store.issues = null;
-    if (p.issue) send({ type: 'requestLabelIssues' });
+    if (p.issue) void fetchLabelIssues();
   }
   store.setFilter(p);
   saveState({ filter: store.filter });
@@ -154,11 +191,13 @@ function move(dir: Parameters<typeof moveIndex>[1], extend: boolean): void {
 // ---- host messages -------------------------------------------------------------------------------
 let issuesTimer: ReturnType<typeof setTimeout> | undefined;
 onHostMessage((m: HostMessage) => {
-  if (auditMode.onMessage(m)) return render();
   switch (m.type) {
+    case 'response':
+      rpc.onResponse(m);
+      return;
     case 'init':
       store.init(m.init);
-      if (store.filter.issue) send({ type: 'requestLabelIssues' });
+      if (store.filter.issue) void fetchLabelIssues();
       grid.setThumbSize(m.init.thumbnailSize);
       grid.el.focus();
       break;
@@ -169,11 +208,11 @@ onHostMessage((m: HostMessage) => {
         store.advanceFrom = null;
         if (store.selection.focus === advanceFrom && store.selection.selected.size <= 1) move('next', false);
       }
-      auditMode.sidecarsChanged();
+      dashboardMode.sidecarsChanged();
       if (store.filter.issue) {
         // Labels changed: the issue lists may have too.
         clearTimeout(issuesTimer);
-        issuesTimer = setTimeout(() => send({ type: 'requestLabelIssues' }), 500);
+        issuesTimer = setTimeout(() => void fetchLabelIssues(), 500);
       }
       if (m.external && m.images.length) {
         const n = m.images.length;
@@ -188,21 +227,19 @@ onHostMessage((m: HostMessage) => {
       for (const t of m.items) store.thumbs.set(t.id, t.uri ? { uri: t.uri } : { error: t.error ?? 'no preview' });
       lastThumbRequest = '';
       break;
-    case 'detail':
-      store.detail = m;
-      break;
     case 'run':
       store.run = m.run;
       break;
-    case 'writeResult':
-      actions.onWriteResult(m);
+    case 'audit':
+      auditMode.onAudit(m);
+      dashboardMode.sidecarsChanged();
+      break;
+    case 'showView':
+      if (m.view === 'audit') auditMode.toFirstAwaiting();
+      views.show(m.view);
       break;
     case 'notice':
       notices.show(m.level, m.text, m.level === 'error' ? 0 : 8000);
-      break;
-    case 'labelIssues':
-      store.issues = m.issues;
-      store.refilter();
       break;
   }
   render();

@@ -1,14 +1,16 @@
-// The panel's state: images, filter, selection, thumbnails, run progress, undo. Components read it;
-// main.ts mutates it from host messages and user actions, then schedules a render.
+// The panel's state: images, filter, selection, thumbnails, run progress, undo. Components read it.
+// Who writes what: main.ts everything from host notifications, the filter and the selection;
+// actions.ts (decisions) the undo stack and `advanceFrom`; auditMode.ts `audit` and `auditIndex`;
+// views.ts `view`; dashboardMode.ts `dashboard`. Each writer then schedules a render.
 import type { Mode } from '../src/core/types';
-import type { CategoryInfo, HostMessageOf, ImageSummary, PanelInit, RunState } from '../src/shared/protocol';
+import type { CategoryInfo, Detail, ImageSummary, PanelInit, PanelView, RunState } from '../src/shared/protocol';
 import { applyFilter, DEFAULT_FILTER, type FilterState } from './filters';
 import { EMPTY_SELECTION, reconcile, type SelectionState } from './selection';
 import { UndoStack } from './undoStack';
 import type { AuditState, DashboardData, LabelIssues } from '../src/shared/auditData';
 import { issueRanks } from './labelIssues';
 
-export type Detail = HostMessageOf<'detail'>;
+export type { Detail };
 
 export class Store {
   images = new Map<string, ImageSummary>();
@@ -32,7 +34,7 @@ export class Store {
   advanceFrom: string | null = null;
   initialised = false;
   /** Which view the panel shows: the image grid, the audit of a sample, or the trust dashboard. */
-  view: 'grid' | 'audit' | 'dashboard' = 'grid';
+  view: PanelView = 'grid';
   audit: AuditState | null = null;
   auditIndex = 0;
   dashboard: DashboardData | null = null;
@@ -46,7 +48,7 @@ export class Store {
     this.categories = p.categories;
     this.thumbnailSize = p.thumbnailSize;
     this.images = new Map(p.images.map((i) => [i.id, i]));
-    this.run = p.running ? { state: 'running', done: 0, total: p.images.length } : this.run;
+    this.run = p.run;
     this.initialised = true;
     this.refilter();
     if (!this.selection.focus && this.order.length) {

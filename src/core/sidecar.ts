@@ -13,6 +13,7 @@ import type {
 import { SIDECAR_SCHEMA, SIDECAR_VERSION } from './types';
 import { labelSet, sameLabels } from './routing';
 import { effectivePrediction } from './effectivePrediction';
+import { currentLabels, toggledLabels } from './reviewRules';
 
 export function newSidecar(image: Sidecar['image']): Sidecar {
   return {
@@ -96,14 +97,24 @@ export function primaryPrediction(sc: Sidecar, prefer?: ClassifierKind): Predict
   return effectivePrediction(sc);
 }
 
+/** A human decision on an image: the CLI's, the panel's (it is the protocol's `Decision`) and the API's. */
 export type ReviewDecision =
   | { action: 'accept' }
+  | { action: 'reject' }
+  /** Set exactly these labels. */
   | { action: 'label'; labels: string[] }
-  | { action: 'reject' };
+  /** Multi-label: add (on) or remove (off) one label from the image's current labels. */
+  | { action: 'toggle'; label: string; on: boolean };
+
+/** The labels a sidecar's image has now (see reviewRules.currentLabels). */
+export function sidecarLabels(sc: Sidecar, classifier?: ClassifierKind): readonly string[] {
+  return currentLabels({ status: sc.review.status, reviewLabels: sc.review.labels, predicted: predictedLabels(primaryPrediction(sc, classifier)) });
+}
 
 /**
  * Records a human decision. accept → the prediction's labels; label → the given labels (accepted if
- * they equal the prediction, overridden otherwise); reject → "none of these" (no labels).
+ * they equal the prediction, overridden otherwise); toggle → the current labels with one added or
+ * removed, then as label; reject → "none of these" (no labels).
  */
 export function applyReview(
   sc: Sidecar,
@@ -113,6 +124,9 @@ export function applyReview(
 ): Sidecar {
   const pred = primaryPrediction(sc, who.classifier);
   const predicted = predictedLabels(pred);
+  if (decision.action === 'toggle') {
+    decision = { action: 'label', labels: toggledLabels(sidecarLabels(sc, who.classifier), decision.label, decision.on) };
+  }
   let status: ReviewStatus;
   let labels: string[];
   if (decision.action === 'accept') {

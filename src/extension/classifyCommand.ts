@@ -66,7 +66,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
           storageDir: env.ctx.globalStorageUri.fsPath,
         });
         const panel = () => ReviewPanel.get(root);
-        panel()?.setRun({ state: 'loading', done: 0, total: indexed.length, message: 'Loading the model…' });
+        ReviewPanel.setRun(root, { state: 'loading', done: 0, total: indexed.length, message: 'Loading the model…' });
         env.statusBar.start(name);
         progress.report({ message: 'loading the model…' });
         const onProgress = downloadReporter(progress, env);
@@ -78,7 +78,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
         let reported = 0;
         let stage = '';
         const total = indexed.length;
-        panel()?.setRun({ state: 'running', done: 0, total });
+        ReviewPanel.setRun(root, { state: 'running', done: 0, total });
         const onEvent = (e: CascadeEvent) => {
           if (e.type === 'image') {
             panel()?.runResult(e.path, e.sidecar, e.error);
@@ -94,7 +94,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
             progress.report({ increment: ((e.done - reported) / Math.max(1, e.total)) * (rule ? 50 : 100), message: stage + progressMessage(e.done, e.total, secs) });
             reported = e.done;
             env.statusBar.progress(e.done, e.total, secs);
-            panel()?.setRun({ state: 'running', done: e.done, total: e.total });
+            ReviewPanel.setRun(root, { state: 'running', done: e.done, total: e.total });
           }
         };
         const common = { root, set, categoriesHash: hash, batchSize: settings.batchSize, signal: ac.signal, images: indexed.map(({ path: p, relPath, size }) => ({ path: p, relPath, size })), onEvent };
@@ -142,7 +142,7 @@ function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: 
   if (!s || s.cancelled) {
     const done = s ? s.classified + s.skipped + s.failed : 0;
     env.log.info(`Cancelled ${root} after ${done} of ${total} images; finished sidecars are saved.`);
-    panel?.setRun({ state: 'cancelled', done, total });
+    ReviewPanel.setRun(root, { state: 'cancelled', done, total });
     env.statusBar.finish(`cancelled at ${done}/${total}`, folder, false);
     void vscode.window.showInformationMessage(`Classification cancelled after ${done} of ${total} images. Their sidecars are saved; run Classify Images again to continue (finished images are skipped).`);
     return s;
@@ -152,7 +152,7 @@ function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: 
     `Done ${root}: ${s.classified} classified, ${s.skipped} already current, ${s.failed} failed in ${formatDuration(s.elapsedMs / 1000)} (${s.checkpoint}). ${per}. Review queue: ${s.reviewQueue}.${vlmCost(s)}`,
   );
   for (const w of s.warnings) env.log.warn(w);
-  panel?.setRun({ state: 'done', done: s.total, total: s.total });
+  ReviewPanel.setRun(root, { state: 'done', done: s.total, total: s.total });
   env.statusBar.finish(`${s.total} images${s.failed ? `, ${s.failed} failed` : ''}`, folder, s.failed === 0);
   const buttons = [...(panel ? [] : ['Open Review Panel']), ...(s.failed ? ['Show Log'] : [])];
   const msg = `Classified ${s.total} images in ${path.basename(root)}: ${per || 'no labels'}; ${s.reviewQueue} to review${s.failed ? `; ${s.failed} failed (see the log)` : ''}.${vlmCost(s)}`;
@@ -181,8 +181,7 @@ export function vlmCost(s: RunSummary): string {
 
 function reportFailure(env: Env, folder: vscode.Uri, e: unknown): void {
   const err = e as Error;
-  const panel = ReviewPanel.get(folder.fsPath);
-  panel?.setRun({ state: 'failed', done: 0, total: 0, message: err.message });
+  ReviewPanel.setRun(folder.fsPath, { state: 'failed', done: 0, total: 0, message: err.message });
   env.statusBar.finish('failed', folder, false);
   env.log.error(`Classifying ${folder.fsPath} failed: ${err.stack ?? err.message}`);
   const setting = err instanceof SetupError ? err.setting : err.name === 'ModelLoadError' ? 'imageTriage.model' : err.name === 'VlmSetupError' ? 'imageTriage.vlm.baseUrl' : undefined;

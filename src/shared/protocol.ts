@@ -1,10 +1,22 @@
-// The one message protocol between the review panel's host (extension) and its webview.
-// Both sides import these types; the host runs `parseWebviewMessage` on every incoming message and
-// refuses anything that does not match. Host → webview messages are "notifications" (state pushed to
-// the view); webview → host messages are "commands" (requests for data or for a write).
+// The one message protocol between the review panel's host (extension) and its webview, declared
+// once. Three kinds of message:
+//  - commands (webview → host, no answer): `command<Params>('name')`;
+//  - requests (webview → host, answered exactly once by a `response` carrying the result or a typed
+//    error): `request<Params, Result>('name')`; the webview's `sendRequest` (webview/rpc.ts) keys each
+//    by a `requestId` and times it out; the host's `Endpoint.respond` (extension/panel/endpoint.ts)
+//    answers every one, refusals and thrown errors included;
+//  - notifications (host → webview): `notification<Params>('name', policy)`; the policy says what
+//    the host keeps of them while the webview is not ready yet (extension/panel/outbox.ts).
+// Every incoming message is checked by `parseWebviewMessage` (validate.ts, beside this file).
+// To add a request: declare it in REQUESTS, give it a parser in validate.ts and a handler on the
+// host (RequestHandlers); the compiler points at whichever is missing.
 // Pure module: no vscode, no DOM, no Node imports.
 import type { AuditVerdict, ClassifierKind, Confidence, Mode, ReviewStatus, Sidecar } from '../core/types';
+import type { ReviewDecision } from '../core/sidecar';
 import type { AuditState, DashboardData, LabelIssues } from './auditData';
+
+/** The review rules both sides apply (one implementation, in core). */
+export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
 
 /** What the grid needs to know about one image. Compact: a folder may hold 10,000 of them. */
 export interface ImageSummary {
@@ -39,6 +51,14 @@ export interface CategoryInfo {
   description: string;
 }
 
+/** The progress of the folder's classification run. */
+export interface RunState {
+  state: 'idle' | 'loading' | 'running' | 'done' | 'cancelled' | 'failed';
+  done: number;
+  total: number;
+  message?: string;
+}
+
 export interface PanelInit {
   folderName: string;
   /** Where the categories came from (a file path, or "derived from sidecars"). */
@@ -48,252 +68,199 @@ export interface PanelInit {
   images: ImageSummary[];
   /** Display size of thumbnails in CSS pixels. */
   thumbnailSize: number;
-  running: boolean;
+  /** The folder's run as it is now (a panel opened or reset mid-run shows its true progress). */
+  run: RunState;
 }
 
-export type Decision =
-  | { action: 'accept' }
-  | { action: 'reject' }
-  /** Set exactly these labels. */
-  | { action: 'label'; labels: string[] }
-  /** Multi-label: add (on) or remove (off) one label from each image's current labels. */
-  | { action: 'toggle'; label: string; on: boolean };
+/** A human decision: core's type (accept, reject, label, toggle). */
+export type Decision = ReviewDecision;
 
-export interface RunState {
-  state: 'idle' | 'loading' | 'running' | 'done' | 'cancelled' | 'failed';
-  done: number;
-  total: number;
-  message?: string;
+/** The panel's views. */
+export type PanelView = 'grid' | 'audit' | 'dashboard';
+
+export interface Target {
+  id: string;
+  /** The review fingerprint the view saw (ImageSummary.rev). */
+  rev: string;
 }
 
-// ---- host → webview -----------------------------------------------------------------------------
+/** The result of `decide`, `undo` and `redo`. */
+export interface WriteResult {
+  /** Identifies the change for undo/redo (absent when nothing was written). */
+  changeId?: number;
+  /** Images whose sidecar changed on disk since the view saw them: nothing was written to them. */
+  conflicts: string[];
+  /** Images whose sidecar could not be read (nothing written to them), as a message saying what to do. */
+  unreadable?: string;
+}
 
-export type HostMessage =
-  | { type: 'init'; init: PanelInit }
-  /** New or changed images (live results, writes, external changes). */
-  | { type: 'upsert'; images: ImageSummary[]; external: boolean }
-  | { type: 'remove'; ids: string[] }
-  | { type: 'thumbs'; items: { id: string; uri?: string; error?: string }[] }
-  | { type: 'detail'; id: string; sidecar: Sidecar | null; src: string | null; sidecarError: string | null }
-  | { type: 'run'; run: RunState }
-  /** Answer to a `decide`, `undo` or `redo`. `changeId` identifies the change for undo/redo. */
-  | {
-      type: 'writeResult';
-      requestId: number;
-      ok: boolean;
-      changeId?: number;
-      /** Images whose sidecar changed on disk since the view saw them: nothing was written to them. */
-      conflicts: string[];
-      error?: string;
-    }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
-  /** The audit sample in progress (null: none). `enter` switches the panel to audit mode. */
-  | { type: 'audit'; audit: AuditState | null; enter: boolean }
-  /** Answer to an `auditVerdict` or `auditUndo`; `undone` names the unit an undo restored. */
-  | { type: 'auditResult'; requestId: number; ok: boolean; error?: string; undone?: { id: string; classifier: ClassifierKind } }
-  | { type: 'dashboard'; data: DashboardData }
-  | { type: 'labelIssues'; issues: LabelIssues };
+/** An image's full sidecar and a URI the webview can show it by. */
+export interface Detail {
+  id: string;
+  sidecar: Sidecar | null;
+  src: string | null;
+  sidecarError: string | null;
+}
 
-// ---- webview → host -----------------------------------------------------------------------------
+/** A verdict on one sampled prediction; written at once (a later verdict on the unit replaces it). */
+export interface VerdictParams {
+  id: string;
+  classifier: ClassifierKind;
+  verdict: AuditVerdict;
+  categoryCorrect?: boolean;
+  /** The right category when the predicted one is wrong: one of the panel's categories. */
+  correctCategory?: string;
+  note?: string;
+}
 
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'requestThumbs'; ids: string[] }
-  | { type: 'requestDetail'; id: string }
-  | { type: 'decide'; requestId: number; decision: Decision; targets: { id: string; rev: string }[] }
-  | { type: 'undo'; requestId: number; changeId: number }
-  | { type: 'redo'; requestId: number; changeId: number }
-  | { type: 'openSidecar'; id: string }
+// ---- declarations --------------------------------------------------------------------------------
+
+type NoParams = Record<never, never>;
+
+export interface CommandDecl<P> {
+  readonly kind: 'command';
+  readonly type: string;
+  /** Phantom: carries the params type. */
+  readonly params?: P;
+}
+export interface RequestDecl<P, R> {
+  readonly kind: 'request';
+  readonly type: string;
+  readonly params?: P;
+  readonly result?: R;
+  /** How long the webview waits for the answer before it shows a timeout. */
+  readonly timeoutMs: number;
+}
+export interface NotificationDecl<P> {
+  readonly kind: 'notification';
+  readonly type: string;
+  readonly params?: P;
+  /** While the webview is not ready: 'queue' keeps every one, 'latest' only the last of its type. */
+  readonly whileNotReady: 'queue' | 'latest';
+  /** Queued notifications of these types are dropped when this one is queued (it holds their news). */
+  readonly supersedes: readonly string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export const command = <P extends object = NoParams>(type: string): CommandDecl<P> => ({ kind: 'command', type });
+export const request = <P extends object, R>(type: string, timeoutMs = DEFAULT_TIMEOUT_MS): RequestDecl<P, R> => ({ kind: 'request', type, timeoutMs });
+export const notification = <P extends object>(
+  type: string,
+  whileNotReady: 'queue' | 'latest' = 'queue',
+  supersedes: readonly string[] = [],
+): NotificationDecl<P> => ({ kind: 'notification', type, whileNotReady, supersedes });
+
+/** Webview → host, no answer. */
+export const COMMANDS = {
+  /** The webview loaded: the host sends `init`, then what it queued. */
+  ready: command('ready'),
+  requestThumbs: command<{ ids: string[] }>('requestThumbs'),
+  openSidecar: command<{ id: string }>('openSidecar'),
   /** Runs "Start Audit" on this panel's folder. */
-  | { type: 'startAudit' }
-  /** A verdict on one sampled prediction; written at once (a later verdict on the unit replaces it). */
-  | {
-      type: 'auditVerdict';
-      requestId: number;
-      id: string;
-      classifier: ClassifierKind;
-      verdict: AuditVerdict;
-      categoryCorrect?: boolean;
-      /** The right category when the predicted one is wrong: one of the panel's categories. */
-      correctCategory?: string;
-      note?: string;
-    }
-  /** Restores the audit list the last verdict replaced. */
-  | { type: 'auditUndo'; requestId: number }
-  | { type: 'requestDashboard' }
-  | { type: 'requestLabelIssues' }
+  startAudit: command('startAudit'),
   /** Runs "Export Trust Report" on this panel's folder. */
-  | { type: 'exportReport' };
+  exportReport: command('exportReport'),
+} as const;
+
+/** Webview → host, answered exactly once. Writes get longer: a bulk decision may touch 10,000 files. */
+export const REQUESTS = {
+  decide: request<{ decision: Decision; targets: Target[] }, WriteResult>('decide', 300_000),
+  undo: request<{ changeId: number }, WriteResult>('undo', 300_000),
+  redo: request<{ changeId: number }, WriteResult>('redo', 300_000),
+  requestDetail: request<{ id: string }, Detail>('requestDetail'),
+  auditVerdict: request<VerdictParams, null>('auditVerdict'),
+  /** Restores the audit list the last verdict replaced; answers which unit it restored. */
+  auditUndo: request<NoParams, { id: string; classifier: ClassifierKind }>('auditUndo'),
+  requestDashboard: request<NoParams, DashboardData>('requestDashboard', 120_000),
+  requestLabelIssues: request<NoParams, LabelIssues>('requestLabelIssues', 120_000),
+} as const;
+
+/** Host → webview. */
+export const NOTIFICATIONS = {
+  init: notification<{ init: PanelInit }>('init', 'latest', ['upsert', 'remove', 'run']),
+  /** New or changed images (live results, writes, external changes). */
+  upsert: notification<{ images: ImageSummary[]; external: boolean }>('upsert'),
+  remove: notification<{ ids: string[] }>('remove'),
+  thumbs: notification<{ items: { id: string; uri?: string; error?: string }[] }>('thumbs'),
+  run: notification<{ run: RunState }>('run', 'latest'),
+  notice: notification<{ level: 'info' | 'warning' | 'error'; text: string }>('notice'),
+  /** The audit sample in progress (null: none). */
+  audit: notification<{ audit: AuditState | null }>('audit', 'latest'),
+  /** Switch the panel to a view (the audit, once a sample is drawn). */
+  showView: notification<{ view: PanelView }>('showView', 'latest'),
+} as const;
+
+// ---- the wire types, derived from the declarations ------------------------------------------------
+
+type Flat<T> = { [K in keyof T]: T[K] };
+type ParamsOf<D> = D extends { readonly params?: infer P } ? P : never;
+type ResultOf<D> = D extends { readonly result?: infer R } ? R : never;
+
+export type CommandType = keyof typeof COMMANDS;
+export type RequestType = keyof typeof REQUESTS;
+export type NotificationType = keyof typeof NOTIFICATIONS;
+
+export type RequestParams<K extends RequestType> = ParamsOf<(typeof REQUESTS)[K]>;
+export type RequestResult<K extends RequestType> = ResultOf<(typeof REQUESTS)[K]>;
+
+export type CommandMessage = { [K in CommandType]: Flat<{ type: K } & ParamsOf<(typeof COMMANDS)[K]>> }[CommandType];
+export type RequestMessage = { [K in RequestType]: Flat<{ type: K; requestId: number } & RequestParams<K>> }[RequestType];
+export type NotificationMessage = { [K in NotificationType]: Flat<{ type: K } & ParamsOf<(typeof NOTIFICATIONS)[K]>> }[NotificationType];
+
+/** Why a request failed. The webview acts on the code, never on the text (which is for people). */
+export type ErrorCode =
+  /** The message was malformed, or the decision is not allowed (unknown category, wrong mode). */
+  | 'invalid'
+  /** An id names no image of the folder (or a path outside it). */
+  | 'unknownImage'
+  /** The request is well-formed but cannot be done now (e.g. a verdict on a unit not in the sample). */
+  | 'refused'
+  /** The file changed on disk since; nothing was written. */
+  | 'conflict'
+  /** A sidecar could not be read (corrupt); nothing was written to it. */
+  | 'unreadable'
+  | 'nothingToUndo'
+  /** The host failed unexpectedly (see the Image Triage output). */
+  | 'failed'
+  /** No answer in time (raised by the webview). */
+  | 'timeout';
+
+export interface ResponseError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The answer to one request. */
+export type ResponseMessage =
+  | { type: 'response'; requestId: number; ok: true; result: unknown }
+  | { type: 'response'; requestId: number; ok: false; error: ResponseError };
+
+export type HostMessage = NotificationMessage | ResponseMessage;
+export type WebviewMessage = CommandMessage | RequestMessage;
 
 export type HostMessageType = HostMessage['type'];
 export type WebviewMessageType = WebviewMessage['type'];
 export type HostMessageOf<T extends HostMessageType> = Extract<HostMessage, { type: T }>;
 export type WebviewMessageOf<T extends WebviewMessageType> = Extract<WebviewMessage, { type: T }>;
 
-// ---- runtime validation of incoming (webview → host) messages ---------------------------------
-
-export const LIMITS = {
-  /** Longest image id (relative path) accepted. */
-  idLength: 4096,
-  /** Most images one message may name (bulk actions over a 10,000-image filter are fine). */
-  ids: 100_000,
-  labels: 64,
-  labelLength: 256,
-  revLength: 128,
-  noteLength: 2000,
-} as const;
-
-/** What the host knows, for the checks that need it: is an image in the folder, is a name a category. */
-export interface KnownNames {
-  image(id: string): boolean;
-  category(name: string): boolean;
+/** A request failure with its code; what the host's handlers throw and the webview's promises reject with. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
 }
 
-const CLASSIFIERS: readonly ClassifierKind[] = ['zero-shot', 'vlm'];
-const VERDICTS: readonly AuditVerdict[] = ['accurate', 'partly', 'hallucinated', 'skip'];
-
-export type ParseResult = { ok: true; message: WebviewMessage } | { ok: false; problem: string };
-
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= LIMITS.idLength && !v.includes('\0');
+export function isRequestType(t: unknown): t is RequestType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(REQUESTS, t);
 }
-
-function onlyKeys(o: Obj, allowed: string[]): string | null {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) return `unexpected field "${k}"`;
-  return null;
+export function isCommandType(t: unknown): t is CommandType {
+  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(COMMANDS, t);
 }
-
-function parseDecision(v: unknown): Decision | string {
-  if (!isObj(v)) return 'decision is not an object';
-  if (v.action === 'accept' || v.action === 'reject') {
-    return onlyKeys(v, ['action']) ?? { action: v.action };
-  }
-  if (v.action === 'label') {
-    const extra = onlyKeys(v, ['action', 'labels']);
-    if (extra) return extra;
-    const labels = v.labels;
-    if (!Array.isArray(labels) || labels.length > LIMITS.labels) return 'labels must be a short list';
-    for (const l of labels) {
-      if (typeof l !== 'string' || l.length === 0 || l.length > LIMITS.labelLength) return 'a label is not a non-empty string';
-    }
-    return { action: 'label', labels: [...(labels as string[])] };
-  }
-  if (v.action === 'toggle') {
-    const extra = onlyKeys(v, ['action', 'label', 'on']);
-    if (extra) return extra;
-    if (typeof v.label !== 'string' || v.label.length === 0 || v.label.length > LIMITS.labelLength) return 'label is not a non-empty string';
-    if (typeof v.on !== 'boolean') return 'on must be true or false';
-    return { action: 'toggle', label: v.label, on: v.on };
-  }
-  return 'unknown decision action';
-}
-
-function parseVerdict(raw: Obj, known?: KnownNames): WebviewMessageOf<'auditVerdict'> | string {
-  const e = onlyKeys(raw, ['type', 'requestId', 'id', 'classifier', 'verdict', 'categoryCorrect', 'correctCategory', 'note']);
-  if (e) return e;
-  if (!isInt(raw.requestId)) return 'requestId must be a non-negative integer';
-  if (!isId(raw.id)) return 'id must be an image id';
-  if (known && !known.image(raw.id)) return 'unknown image';
-  if (!CLASSIFIERS.includes(raw.classifier as ClassifierKind)) return 'classifier must be "zero-shot" or "vlm"';
-  if (!VERDICTS.includes(raw.verdict as AuditVerdict)) return `verdict must be one of ${VERDICTS.join(', ')}`;
-  const m: WebviewMessageOf<'auditVerdict'> = {
-    type: 'auditVerdict',
-    requestId: raw.requestId,
-    id: raw.id,
-    classifier: raw.classifier as ClassifierKind,
-    verdict: raw.verdict as AuditVerdict,
-  };
-  if (raw.categoryCorrect !== undefined) {
-    if (typeof raw.categoryCorrect !== 'boolean') return 'categoryCorrect must be true or false';
-    m.categoryCorrect = raw.categoryCorrect;
-  }
-  if (raw.correctCategory !== undefined) {
-    const c = raw.correctCategory;
-    if (typeof c !== 'string' || !c.trim() || c.length > LIMITS.labelLength) return 'correctCategory is not a non-empty string';
-    if (known && !known.category(c)) return 'correctCategory is not a known category';
-    if (m.categoryCorrect === true) return 'a right category was given, but the category was marked correct';
-    m.correctCategory = c;
-  }
-  if (m.verdict === 'skip' && (m.categoryCorrect !== undefined || m.correctCategory !== undefined)) return 'a skipped image gets no category judgment';
-  if (raw.note !== undefined) {
-    if (typeof raw.note !== 'string' || raw.note.length > LIMITS.noteLength) return `note must be text of at most ${LIMITS.noteLength} characters`;
-    m.note = raw.note;
-  }
-  return m;
-}
-
-/**
- * Checks the shape of a message from the webview. With `known`, the audit messages are also checked
- * against the folder (is the image known, is the right category one of the categories); the host
- * checks the ids of the other messages itself once the shape is right.
- */
-export function parseWebviewMessage(raw: unknown, known?: KnownNames): ParseResult {
-  const bad = (problem: string): ParseResult => ({ ok: false, problem });
-  if (!isObj(raw)) return bad('message is not an object');
-  switch (raw.type) {
-    case 'ready': {
-      const e = onlyKeys(raw, ['type']);
-      return e ? bad(e) : { ok: true, message: { type: 'ready' } };
-    }
-    case 'requestThumbs': {
-      const e = onlyKeys(raw, ['type', 'ids']);
-      if (e) return bad(e);
-      if (!Array.isArray(raw.ids) || raw.ids.length > LIMITS.ids || !raw.ids.every(isId)) return bad('ids must be a list of image ids');
-      return { ok: true, message: { type: 'requestThumbs', ids: [...(raw.ids as string[])] } };
-    }
-    case 'requestDetail':
-    case 'openSidecar': {
-      const e = onlyKeys(raw, ['type', 'id']);
-      if (e) return bad(e);
-      if (!isId(raw.id)) return bad('id must be an image id');
-      return { ok: true, message: { type: raw.type, id: raw.id } };
-    }
-    case 'decide': {
-      const e = onlyKeys(raw, ['type', 'requestId', 'decision', 'targets']);
-      if (e) return bad(e);
-      if (!isInt(raw.requestId)) return bad('requestId must be a non-negative integer');
-      const decision = parseDecision(raw.decision);
-      if (typeof decision === 'string') return bad(decision);
-      const t = raw.targets;
-      if (!Array.isArray(t) || t.length === 0 || t.length > LIMITS.ids) return bad('targets must be a non-empty list');
-      const targets: { id: string; rev: string }[] = [];
-      for (const x of t) {
-        if (!isObj(x) || onlyKeys(x, ['id', 'rev']) || !isId(x.id)) return bad('a target is not {id, rev}');
-        if (typeof x.rev !== 'string' || x.rev.length > LIMITS.revLength) return bad('a target rev is not a short string');
-        targets.push({ id: x.id, rev: x.rev });
-      }
-      return { ok: true, message: { type: 'decide', requestId: raw.requestId, decision, targets } };
-    }
-    case 'undo':
-    case 'redo': {
-      const e = onlyKeys(raw, ['type', 'requestId', 'changeId']);
-      if (e) return bad(e);
-      if (!isInt(raw.requestId) || !isInt(raw.changeId)) return bad('requestId and changeId must be non-negative integers');
-      return { ok: true, message: { type: raw.type, requestId: raw.requestId, changeId: raw.changeId } };
-    }
-    case 'startAudit':
-    case 'requestDashboard':
-    case 'requestLabelIssues':
-    case 'exportReport': {
-      const e = onlyKeys(raw, ['type']);
-      return e ? bad(e) : { ok: true, message: { type: raw.type } };
-    }
-    case 'auditVerdict': {
-      const m = parseVerdict(raw, known);
-      return typeof m === 'string' ? bad(m) : { ok: true, message: m };
-    }
-    case 'auditUndo': {
-      const e = onlyKeys(raw, ['type', 'requestId']);
-      if (e) return bad(e);
-      if (!isInt(raw.requestId)) return bad('requestId must be a non-negative integer');
-      return { ok: true, message: { type: 'auditUndo', requestId: raw.requestId } };
-    }
-    default:
-      return bad(`unknown message type ${JSON.stringify(String(raw.type)).slice(0, 60)}`);
-  }
+export function isRequest(m: WebviewMessage): m is RequestMessage {
+  return isRequestType(m.type);
 }

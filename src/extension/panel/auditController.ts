@@ -1,16 +1,12 @@
 // The review panel's audit side, on the host: "Start Audit" (seeded stratified sample, size asked in
-// an input box), verdicts and their undo from the audit view, the trust dashboard's data and the
-// label-issue filters. One per panel and session; the panel routes these messages here.
+// an input box) and the audit state the webview shows. One per panel and session. Verdicts, their
+// undo and the dashboard's data are requests: panelRequests.ts answers them.
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { VerdictError } from '../../core/audit/verdict';
-import { SidecarCorruptError } from '../../core/sidecarStore';
-import type { HostMessage, WebviewMessage, WebviewMessageOf } from '../../shared/protocol';
+import type { HostMessage } from '../../shared/protocol';
 import type { Logger } from '../log';
-import { AuditConflictError, AuditSession, parseSampleInput } from './auditSession';
+import { AuditSession, parseSampleInput } from './auditSession';
 import type { ReviewSession } from './reviewSession';
-import { dashboardData, labelIssues, trustInputs, trustReport } from './trustData';
 
 export const DEFAULT_SAMPLE_SIZE = 30;
 
@@ -18,24 +14,14 @@ export interface AuditHost {
   readonly session: ReviewSession;
   readonly folderName: string;
   readonly log: Logger;
-  /** The extension's model cache dir; the zero-shot image embeddings are in its "embeddings". */
-  readonly storageDir: string;
   post(m: HostMessage): void;
   reveal(): void;
   /** Runs `fn` with the file watcher's reports of the files it writes counted as the panel's own. */
   ownWrites<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export type AuditMessage = WebviewMessageOf<'startAudit' | 'auditVerdict' | 'auditUndo' | 'requestDashboard' | 'requestLabelIssues' | 'exportReport'>;
-
-export function isAuditMessage(m: WebviewMessage): m is AuditMessage {
-  return ['startAudit', 'auditVerdict', 'auditUndo', 'requestDashboard', 'requestLabelIssues', 'exportReport'].includes(m.type);
-}
-
 export class AuditController {
-  private readonly audit: AuditSession;
-  /** Enter audit mode once the webview is ready (the sample was drawn before it loaded). */
-  private enterOnReady = false;
+  readonly audit: AuditSession;
 
   constructor(private readonly host: AuditHost) {
     this.audit = new AuditSession(host.session);
@@ -43,13 +29,12 @@ export class AuditController {
 
   /** The webview (re)loaded or the panel was re-initialised: tell it about the sample (or that there is none). */
   onReady(): void {
-    this.host.post({ type: 'audit', audit: this.audit.state(), enter: this.enterOnReady });
-    this.enterOnReady = false;
+    this.host.post({ type: 'audit', audit: this.audit.state() });
   }
 
-  /** Sidecars changed on disk (the CLI marked a verdict, git): the audit state may have too. */
+  /** Sidecars changed (a verdict, the CLI, git): the audit state may have too. */
   sidecarsChanged(): void {
-    if (this.audit.active) this.host.post({ type: 'audit', audit: this.audit.state(), enter: false });
+    if (this.audit.active) this.host.post({ type: 'audit', audit: this.audit.state() });
   }
 
   /** "Start Audit": continue the sample in progress, or draw a new one and switch to audit mode. */
@@ -96,61 +81,18 @@ export class AuditController {
     this.enter();
   }
 
+  /** Shows the audit view (queued by the panel until the webview is ready). */
   private enter(): void {
-    this.enterOnReady = true;
-    this.host.post({ type: 'audit', audit: this.audit.state(), enter: true });
+    this.host.post({ type: 'audit', audit: this.audit.state() });
+    this.host.post({ type: 'showView', view: 'audit' });
     this.host.reveal();
   }
 
-  async onMessage(m: AuditMessage): Promise<void> {
-    switch (m.type) {
-      case 'startAudit':
-        return vscode.commands.executeCommand('imageTriage.startAudit', vscode.Uri.file(this.host.session.root));
-      case 'exportReport':
-        return vscode.commands.executeCommand('imageTriage.exportReport', vscode.Uri.file(this.host.session.root));
-      case 'auditVerdict':
-        return this.verdict(m);
-      case 'auditUndo':
-        return this.undo(m.requestId);
-      case 'requestDashboard': {
-        const report = trustReport(await this.inputs(), this.host.folderName);
-        return this.host.post({ type: 'dashboard', data: dashboardData(report) });
-      }
-      case 'requestLabelIssues':
-        return this.host.post({ type: 'labelIssues', issues: labelIssues(await this.inputs()) });
-    }
+  /** Runs the panel's "Start audit…" and "Export report…" buttons' commands on its folder. */
+  startAuditCommand(): Thenable<unknown> {
+    return vscode.commands.executeCommand('imageTriage.startAudit', vscode.Uri.file(this.host.session.root));
   }
-
-  private inputs() {
-    return trustInputs(this.host.session.all(), path.join(this.host.storageDir, 'embeddings'));
-  }
-
-  private async verdict(m: WebviewMessageOf<'auditVerdict'>): Promise<void> {
-    try {
-      const { requestId: _r, type: _t, ...req } = m;
-      const e = await this.audit.verdict(req);
-      const cat = e.category_correct === undefined ? '' : e.category_correct ? ', category right' : `, category wrong (right: ${e.correct_category})`;
-      this.host.log.info(`Audit: ${m.id} ${e.verdict}${cat} [${e.classifier} ${e.checkpoint}] by ${e.by}`);
-      this.host.post({ type: 'auditResult', requestId: m.requestId, ok: true });
-    } catch (e) {
-      if (!(e instanceof VerdictError || e instanceof SidecarCorruptError)) throw e;
-      this.host.log.warn(`Audit verdict on ${m.id} not recorded: ${e.message}`);
-      this.host.post({ type: 'auditResult', requestId: m.requestId, ok: false, error: e.message });
-    }
-    this.sidecarsChanged();
-  }
-
-  private async undo(requestId: number): Promise<void> {
-    try {
-      const undone = await this.audit.undo();
-      if (!undone) return this.host.post({ type: 'auditResult', requestId, ok: false, error: 'Nothing to undo.' });
-      this.host.log.info(`Audit: undid the verdict on ${undone.id} (${undone.classifier})`);
-      this.host.post({ type: 'auditResult', requestId, ok: true, undone });
-    } catch (e) {
-      if (!(e instanceof AuditConflictError || e instanceof SidecarCorruptError)) throw e;
-      this.host.log.warn(e.message);
-      this.host.post({ type: 'auditResult', requestId, ok: false, error: e.message });
-    }
-    this.sidecarsChanged();
+  exportReportCommand(): Thenable<unknown> {
+    return vscode.commands.executeCommand('imageTriage.exportReport', vscode.Uri.file(this.host.session.root));
   }
 }

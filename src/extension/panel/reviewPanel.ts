@@ -1,18 +1,21 @@
-// Hosts the review panel for one folder: serves the webview its HTML, images, thumbnails and details,
-// validates every message it sends, writes decisions through the session, and pushes live results
-// and external sidecar changes.
+// Hosts the review panel for one folder: serves the webview its HTML, images and thumbnails, takes its
+// messages through the Endpoint (validated; every request answered once, handlers in
+// panelRequests.ts), sends through the Outbox (held until the webview is ready), and pushes live
+// results, the run's progress and external sidecar changes.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Sidecar } from '../../core/types';
 import type { ThumbnailCache } from '../../core/thumbnails';
-import type { HostMessage, PanelInit, RunState, WebviewMessage } from '../../shared/protocol';
-import { parseWebviewMessage } from '../../shared/protocol';
+import type { HostMessage, PanelInit, RunState } from '../../shared/protocol';
 import type { Logger } from '../log';
-import { DecisionError, type ReviewSession } from './reviewSession';
+import type { ReviewSession, SessionImage } from './reviewSession';
 import { panelHtml, makeNonce } from './html';
 import { ThumbQueue } from './thumbQueue';
 import { imageIdOf, resolveImageId } from './pathGuard';
-import { AuditController, isAuditMessage } from './auditController';
+import { AuditController } from './auditController';
+import { Endpoint } from './endpoint';
+import { Outbox } from './outbox';
+import { errorCodeOf, panelRequests } from './panelRequests';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -32,8 +35,21 @@ export interface PanelInfo {
 const BROWSER_FORMATS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif']);
 const DETAIL_SIZE = 1024;
 
+const IDLE: RunState = { state: 'idle', done: 0, total: 0 };
+const busy = (r: RunState) => r.state === 'running' || r.state === 'loading';
+
 export class ReviewPanel implements vscode.Disposable {
   private static panels = new Map<string, ReviewPanel>();
+  /** Each folder's run in progress, kept while no panel is open so that one opened mid-run shows it. */
+  private static runs = new Map<string, RunState>();
+
+  /** The run of `root` moved on: remember it and show it in the folder's panel, if open. */
+  static setRun(root: string, run: RunState): void {
+    const key = path.resolve(root);
+    if (busy(run)) ReviewPanel.runs.set(key, run);
+    else ReviewPanel.runs.delete(key);
+    ReviewPanel.panels.get(key)?.setRun(run);
+  }
 
   static get(root: string): ReviewPanel | undefined {
     return ReviewPanel.panels.get(path.resolve(root));
@@ -59,8 +75,9 @@ export class ReviewPanel implements vscode.Disposable {
   }
 
   readonly panel: vscode.WebviewPanel;
-  private ready = false;
-  private run: RunState = { state: 'idle', done: 0, total: 0 };
+  private run: RunState;
+  private outbox: Outbox;
+  private endpoint: Endpoint;
   private thumbs: ThumbQueue;
   private pendingUpserts = new Map<string, true>();
   private upsertTimer: ReturnType<typeof setTimeout> | undefined;
@@ -78,6 +95,7 @@ export class ReviewPanel implements vscode.Disposable {
     private readonly deps: PanelDeps,
   ) {
     const root = vscode.Uri.file(session.root);
+    this.run = ReviewPanel.runs.get(path.resolve(session.root)) ?? IDLE;
     this.panel = vscode.window.createWebviewPanel('imageTriage.review', `Review: ${info.folderName}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
@@ -98,10 +116,12 @@ export class ReviewPanel implements vscode.Disposable {
       extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'audit.css')).toString()],
       title: `Review: ${info.folderName}`,
     });
+    this.outbox = new Outbox((m) => void webview.postMessage(m));
     this.thumbs = this.makeThumbQueue();
     this.audit = this.makeAudit();
+    this.endpoint = this.makeEndpoint();
     this.disposables.push(
-      webview.onDidReceiveMessage((m) => this.onMessage(m).catch((e) => this.deps.log.error(`Review panel: ${(e as Error).stack ?? e}`))),
+      webview.onDidReceiveMessage((m) => this.endpoint.receive(m).catch((e) => this.deps.log.error(`Review panel: ${(e as Error).stack ?? e}`))),
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.watch();
@@ -116,9 +136,9 @@ export class ReviewPanel implements vscode.Disposable {
     this.upsertTimer ??= setTimeout(() => this.flushUpserts(), 100);
   }
 
-  setRun(run: RunState): void {
+  private setRun(run: RunState): void {
     this.run = run;
-    if (run.state !== 'running' && run.state !== 'loading') this.flushUpserts();
+    if (!busy(run)) this.flushUpserts();
     this.post({ type: 'run', run });
   }
 
@@ -127,10 +147,52 @@ export class ReviewPanel implements vscode.Disposable {
     this.info = info;
     this.panel.title = `Review: ${info.folderName}`;
     this.audit = this.makeAudit();
-    if (this.ready) {
+    if (this.outbox.ready) {
       this.post({ type: 'init', init: this.initData() });
       this.audit.onReady();
     }
+  }
+
+  private makeEndpoint(): Endpoint {
+    const panel = this;
+    const requests = panelRequests({
+      get session() {
+        return panel.session;
+      },
+      get audit() {
+        return panel.audit.audit;
+      },
+      get folderName() {
+        return panel.info.folderName;
+      },
+      storageDir: this.deps.storageDir,
+      log: this.deps.log,
+      post: (m) => this.post(m),
+      detailSrc: (img) => this.detailSrc(img),
+      auditChanged: () => this.audit.sidecarsChanged(),
+    });
+    return new Endpoint({
+      known: () => ({
+        image: (id) => this.session.unknownIds([id]).length === 0,
+        category: (name) => this.session.categories.some((c) => c.name === name),
+      }),
+      requests,
+      commands: {
+        ready: () => {
+          this.post({ type: 'init', init: this.initData() });
+          this.outbox.openNow();
+          this.audit.onReady();
+        },
+        requestThumbs: (m) => this.thumbs.request(m.ids),
+        openSidecar: (m) => this.openSidecar(m.id),
+        startAudit: () => this.audit.startAuditCommand(),
+        exportReport: () => this.audit.exportReportCommand(),
+      },
+      post: (m) => this.post(m),
+      log: this.deps.log,
+      where: () => this.session.root,
+      codeOf: errorCodeOf,
+    });
   }
 
   private makeAudit(): AuditController {
@@ -143,7 +205,6 @@ export class ReviewPanel implements vscode.Disposable {
         return panel.info.folderName;
       },
       log: this.deps.log,
-      storageDir: this.deps.storageDir,
       post: (m) => this.post(m),
       reveal: () => this.panel.reveal(),
       ownWrites: async (fn) => {
@@ -165,7 +226,7 @@ export class ReviewPanel implements vscode.Disposable {
       categories: this.session.categories,
       images: this.session.summaries(),
       thumbnailSize: this.deps.thumbnailSize,
-      running: this.run.state === 'running' || this.run.state === 'loading',
+      run: this.run,
     };
   }
 
@@ -179,91 +240,27 @@ export class ReviewPanel implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
+    if (!this.disposed) this.outbox.post(m);
   }
 
-  private refuse(problem: string, raw: unknown): void {
-    const shown = JSON.stringify(raw)?.slice(0, 300);
-    this.deps.log.warn(`Refused a message from the review panel of ${this.session.root}: ${problem}. Message: ${shown}`);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw, {
-      image: (id) => this.session.unknownIds([id]).length === 0,
-      category: (name) => this.session.categories.some((c) => c.name === name),
-    });
-    if (!parsed.ok) {
-      this.refuse(parsed.problem, raw);
-      const r = raw as { type?: unknown; requestId?: unknown };
-      if (r.type === 'auditVerdict' && Number.isSafeInteger(r.requestId)) {
-        this.post({ type: 'auditResult', requestId: r.requestId as number, ok: false, error: `refused: ${parsed.problem}` });
-      }
-      return;
-    }
-    const m: WebviewMessage = parsed.message;
-    const named = m.type === 'requestThumbs' ? m.ids : m.type === 'decide' ? m.targets.map((t) => t.id) : 'id' in m ? [m.id] : [];
-    const unknown = this.session.unknownIds(named);
-    if (unknown.length) {
-      this.refuse(`unknown image or path outside the folder: ${JSON.stringify(unknown[0]).slice(0, 200)}`, raw);
-      if (m.type === 'decide') this.post({ type: 'writeResult', requestId: m.requestId, ok: false, conflicts: [], error: 'unknown image' });
-      return;
-    }
-    switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.post({ type: 'init', init: this.initData() });
-        if (this.run.state !== 'idle') this.post({ type: 'run', run: this.run });
-        this.audit.onReady();
-        return;
-      case 'requestThumbs':
-        return this.thumbs.request(m.ids);
-      case 'requestDetail':
-        return this.sendDetail(m.id);
-      case 'openSidecar': {
-        const img = this.session.get(m.id)!;
-        const uri = vscode.Uri.file(img.path + '.labels.json');
-        try {
-          await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-        } catch {
-          this.post({ type: 'notice', level: 'info', text: `${m.id} has no sidecar yet.` });
-        }
-        return;
-      }
-      case 'decide':
-      case 'undo':
-      case 'redo':
-        return this.write(m);
-    }
-    if (isAuditMessage(m)) return this.audit.onMessage(m);
-  }
-
-  private async write(m: Extract<WebviewMessage, { type: 'decide' | 'undo' | 'redo' }>): Promise<void> {
-    try {
-      const out =
-        m.type === 'decide' ? await this.session.decide(m.targets, m.decision) : m.type === 'undo' ? await this.session.undo(m.changeId) : await this.session.redo(m.changeId);
-      if (out.updated.length) this.post({ type: 'upsert', images: out.updated, external: false });
-      if (out.conflicts.length) this.deps.log.warn(`Not written (changed on disk since the panel showed it): ${out.conflicts.join(', ')}`);
-      const what = m.type === 'decide' ? `${m.decision.action} on ${m.targets.length} image(s)` : `${m.type} change ${m.changeId}`;
-      this.deps.log.info(`Review: ${what} in ${this.session.root}${out.conflicts.length ? ` (${out.conflicts.length} conflict(s))` : ''}`);
-      this.post({ type: 'writeResult', requestId: m.requestId, ok: !out.error && (m.type === 'decide' || !out.conflicts.length), changeId: out.changeId, conflicts: out.conflicts, error: out.error });
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (e instanceof DecisionError) this.refuse(msg, m);
-      else this.deps.log.error(`Writing a review failed: ${(e as Error).stack ?? msg}`);
-      this.post({ type: 'writeResult', requestId: m.requestId, ok: false, conflicts: [], error: msg });
-    }
-  }
-
-  private async sendDetail(id: string): Promise<void> {
+  private async openSidecar(id: string): Promise<void> {
     const img = this.session.get(id)!;
-    let src: string | null = null;
+    const uri = vscode.Uri.file(img.path + '.labels.json');
+    try {
+      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    } catch {
+      this.post({ type: 'notice', level: 'info', text: `${id} has no sidecar yet.` });
+    }
+  }
+
+  private async detailSrc(img: SessionImage): Promise<string | null> {
     try {
       const file = BROWSER_FORMATS.has(path.extname(img.path).toLowerCase()) ? img.path : await this.deps.thumbnails.thumbnail(img.path, DETAIL_SIZE);
-      src = this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+      return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
     } catch (e) {
       this.deps.log.warn((e as Error).message);
+      return null;
     }
-    this.post({ type: 'detail', id, sidecar: img.sidecar, src, sidecarError: img.sidecarError ?? null });
   }
 
   private makeThumbQueue(): ThumbQueue {
@@ -304,7 +301,7 @@ export class ReviewPanel implements vscode.Disposable {
     if (!images.length) return;
     // During a run (or while the audit marks a sample), its own writes arrive here too: they are
     // results, not someone else's change.
-    const external = this.run.state !== 'running' && this.run.state !== 'loading' && this.ownWriting === 0;
+    const external = !busy(this.run) && this.ownWriting === 0;
     if (external) this.deps.log.info(`Sidecars changed on disk: ${images.map((i) => i.id).join(', ')}`);
     this.post({ type: 'upsert', images, external });
     this.audit.sidecarsChanged();

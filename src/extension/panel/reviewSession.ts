@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Mode, Review, Sidecar } from '../../core/types';
 import { SIDECAR_SUFFIX } from '../../core/types';
-import type { ReviewDecision } from '../../core/sidecar';
-import { applyReview, newSidecar, predictedLabels, primaryPrediction, restoreReview } from '../../core/sidecar';
+import { applyReview, newSidecar, restoreReview } from '../../core/sidecar';
 import { SidecarCorruptError, readSidecar, updateSidecar } from '../../core/sidecarStore';
 import type { IndexedImage } from '../../core/folderIndex';
 import { isImagePath } from '../../core/discovery';
 import type { CategoryInfo, Decision, ImageSummary } from '../../shared/protocol';
+import { RequestError, canAccept, nothingToAccept } from '../../shared/protocol';
 import { reviewRev, summarize } from './summary';
 import { imageIdOf, resolveImageId } from './pathGuard';
 
@@ -37,22 +37,14 @@ export interface WriteOutcome {
 }
 
 /** A decision the webview may not make (unknown label, wrong arity). The message says why. */
-export class DecisionError extends Error {}
+export class DecisionError extends RequestError {
+  constructor(message: string, code: 'invalid' | 'unknownImage' = 'invalid') {
+    super(code, message);
+    this.name = 'DecisionError';
+  }
+}
 
 const MAX_CHANGES = 1000;
-
-/** The labels an image has now: the human's once decided, else the prediction's. */
-export function currentLabels(sc: Sidecar): string[] {
-  if (sc.review.status !== 'pending') return [...sc.review.labels];
-  return predictedLabels(primaryPrediction(sc));
-}
-
-function toCoreDecision(sc: Sidecar, d: Decision): ReviewDecision {
-  if (d.action !== 'toggle') return d;
-  const labels = currentLabels(sc).filter((l) => l !== d.label);
-  if (d.on) labels.push(d.label);
-  return { action: 'label', labels };
-}
 
 export class ReviewSession {
   private images = new Map<string, SessionImage>();
@@ -114,17 +106,14 @@ export class ReviewSession {
       if (this.mode === 'single_label' && named.length > 1) throw new DecisionError('single_label mode allows one label');
     }
     if (decision.action === 'accept') {
-      const unclassified = ids.filter((id) => {
-        const sc = this.images.get(id)?.sidecar;
-        return !sc || !primaryPrediction(sc);
-      });
-      if (unclassified.length) throw new DecisionError(`${unclassified[0]} has no prediction to accept; assign a category instead`);
+      const unclassified = ids.find((id) => !canAccept(this.summary(id) ?? { classified: false }));
+      if (unclassified !== undefined) throw new DecisionError(nothingToAccept(unclassified));
     }
   }
 
   async decide(targets: { id: string; rev: string }[], decision: Decision): Promise<WriteOutcome> {
     const unknown = this.unknownIds(targets.map((t) => t.id));
-    if (unknown.length) throw new DecisionError(`unknown image ${JSON.stringify(unknown[0])}`);
+    if (unknown.length) throw new DecisionError(`unknown image ${JSON.stringify(unknown[0])}`, 'unknownImage');
     this.checkDecision(decision, targets.map((t) => t.id));
     const out: WriteOutcome = { conflicts: [], updated: [] };
     const applied: Change[] = [];
@@ -139,7 +128,7 @@ export class ReviewSession {
             return null;
           }
           const base = cur ?? (await this.freshSidecar(img.path));
-          const next = applyReview(base, toCoreDecision(base, decision), { by: this.by });
+          const next = applyReview(base, decision, { by: this.by });
           change = { id: t.id, path: img.path, before: base.review, after: next.review };
           return next;
         });

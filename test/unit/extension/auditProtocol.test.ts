@@ -1,7 +1,7 @@
 // The audit, dashboard and label-issue messages from the webview: shape, known image, known category.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWebviewMessage, type KnownNames } from '../../../src/shared/protocol';
+import { parseWebviewMessage, type KnownNames } from '../../../src/shared/validate';
 
 const known: KnownNames = {
   image: (id) => id === 'a.png' || id === 'sub/b.png',
@@ -19,10 +19,15 @@ const refused = (m: unknown, k: KnownNames | null = known) => {
 };
 const v = (extra: Record<string, unknown> = {}) => ({ type: 'auditVerdict', requestId: 1, id: 'a.png', classifier: 'zero-shot', verdict: 'accurate', ...extra });
 
-test('the argument-free audit commands are accepted, with no extra fields', () => {
-  for (const type of ['startAudit', 'requestDashboard', 'requestLabelIssues', 'exportReport']) {
+test('the argument-free audit commands and requests are accepted, with no extra fields', () => {
+  for (const type of ['startAudit', 'exportReport']) {
     assert.deepEqual(ok({ type }), { type });
     assert.match(refused({ type, folder: '/etc' }), /unexpected field "folder"/);
+  }
+  for (const type of ['requestDashboard', 'requestLabelIssues']) {
+    assert.deepEqual(ok({ type, requestId: 4 }), { type, requestId: 4 });
+    assert.match(refused({ type }), /requestId/);
+    assert.match(refused({ type, requestId: 4, folder: '/etc' }), /unexpected field "folder"/);
   }
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWebviewMessage } from '../../../src/shared/protocol';
+import { parseWebviewMessage } from '../../../src/shared/validate';
 
 const ok = (m: unknown) => {
   const r = parseWebviewMessage(m);
@@ -16,7 +16,7 @@ const refused = (m: unknown) => {
 test('accepts every well-formed command', () => {
   ok({ type: 'ready' });
   ok({ type: 'requestThumbs', ids: ['a.jpg', 'sub/b.png'] });
-  ok({ type: 'requestDetail', id: 'a.jpg' });
+  ok({ type: 'requestDetail', requestId: 9, id: 'a.jpg' });
   ok({ type: 'openSidecar', id: 'a.jpg' });
   ok({ type: 'decide', requestId: 1, decision: { action: 'accept' }, targets: [{ id: 'a.jpg', rev: 'x' }] });
   ok({ type: 'decide', requestId: 2, decision: { action: 'reject' }, targets: [{ id: 'a.jpg', rev: 'x' }] });
@@ -39,14 +39,15 @@ test('refuses non-objects, unknown types and extra fields', () => {
   refused([{ type: 'ready' }]);
   refused({ type: 'exec', command: 'rm -rf /' });
   assert.match(refused({ type: 'ready', html: '<img>' }), /unexpected field "html"/);
-  refused({ type: 'requestDetail', id: 'a.jpg', path: '/etc/passwd' });
+  refused({ type: 'requestDetail', requestId: 1, id: 'a.jpg', path: '/etc/passwd' });
 });
 
 test('refuses malformed ids and targets', () => {
-  refused({ type: 'requestDetail', id: '' });
-  refused({ type: 'requestDetail', id: 42 });
-  refused({ type: 'requestDetail', id: 'a\0b' });
-  refused({ type: 'requestDetail', id: 'x'.repeat(5000) });
+  refused({ type: 'requestDetail', requestId: 1, id: '' });
+  refused({ type: 'requestDetail', requestId: 1, id: 42 });
+  refused({ type: 'requestDetail', requestId: 1, id: 'a\0b' });
+  refused({ type: 'requestDetail', requestId: 1, id: 'x'.repeat(5000) });
+  refused({ type: 'requestDetail', id: 'a.jpg' });
   refused({ type: 'requestThumbs', ids: 'a.jpg' });
   refused({ type: 'requestThumbs', ids: ['a.jpg', 3] });
   refused({ type: 'decide', requestId: 1, decision: { action: 'accept' }, targets: [] });

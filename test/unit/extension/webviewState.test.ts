@@ -1,10 +1,10 @@
 // The webview's state and decision logic without a DOM: the store, and the actions with a stand-in
 // for the VS Code API (what they would post to the host).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Store } from '../../../webview/store';
 import { accessibleName } from '../../../webview/card';
-import type { PanelInit, WebviewMessage } from '../../../src/shared/protocol';
+import type { PanelInit, WebviewMessage, WriteResult } from '../../../src/shared/protocol';
 import { summary } from './fixtures';
 
 const sent: WebviewMessage[] = [];
@@ -27,7 +27,7 @@ function init(mode: 'single_label' | 'multi_label' = 'single_label'): Store {
       summary('c.png', { classified: false, predicted: [], rev: 'none' }),
     ],
     thumbnailSize: 160,
-    running: false,
+    run: { state: 'idle', done: 0, total: 0 },
   };
   s.init(p);
   return s;
@@ -35,11 +35,19 @@ function init(mode: 'single_label' | 'multi_label' = 'single_label'): Store {
 
 async function actionsFor(store: Store) {
   const { Actions } = await import('../../../webview/actions');
+  const { Rpc } = await import('../../../webview/rpc');
   const shown: string[] = [];
   const focused: string[] = [];
-  const a = new Actions(store, { show: (_l: string, text: string) => shown.push(text) } as never, (id) => focused.push(id));
+  const rpc = new Rpc((m) => sent.push(m));
+  after(() => rpc.dispose());
+  const a = new Actions(store, { show: (_l: string, text: string) => shown.push(text) } as never, (id) => focused.push(id), rpc);
   sent.length = 0;
-  return { a, shown, focused };
+  /** The host's answer to a request, then whatever the webview does with it. */
+  const reply = async (requestId: number, result: WriteResult) => {
+    assert.ok(rpc.onResponse({ type: 'response', requestId, ok: true, result }), `request ${requestId} was waiting`);
+    await new Promise((r) => setImmediate(r));
+  };
+  return { a, shown, focused, reply };
 }
 
 test('init focuses the first image; an external change is marked only when the review changed', () => {
@@ -80,13 +88,13 @@ test('number keys: a label in single_label mode, a toggle in multi_label mode', 
 
 test('undo waits for the decision in flight, then undoes exactly that change', async () => {
   const s = init();
-  const { a, focused } = await actionsFor(s);
+  const { a, focused, reply } = await actionsFor(s);
   a.reject(); // request 1
   a.undo(); // must wait: the reject is not answered yet
   assert.equal(sent.length, 1);
-  a.onWriteResult({ type: 'writeResult', requestId: 1, ok: true, changeId: 7, conflicts: [] });
+  await reply(1, { changeId: 7, conflicts: [] });
   assert.deepEqual(sent[1], { type: 'undo', requestId: 2, changeId: 7 });
-  a.onWriteResult({ type: 'writeResult', requestId: 2, ok: true, changeId: 7, conflicts: [] });
+  await reply(2, { changeId: 7, conflicts: [] });
   assert.equal(s.undo.canUndo, false);
   assert.equal(s.undo.peekRedo()?.changeId, 7);
   assert.deepEqual(focused, ['a.png'], 'the undone image is focused');
@@ -94,15 +102,15 @@ test('undo waits for the decision in flight, then undoes exactly that change', a
 
 test('a conflict is reported and the refused undo step is dropped', async () => {
   const s = init();
-  const { a, shown } = await actionsFor(s);
+  const { a, shown, reply } = await actionsFor(s);
   a.accept();
-  a.onWriteResult({ type: 'writeResult', requestId: 1, ok: true, conflicts: ['a.png'] });
+  await reply(1, { conflicts: ['a.png'] });
   assert.match(shown.at(-1)!, /changed on disk/);
   assert.equal(s.undo.canUndo, false, 'nothing was written, nothing to undo');
   a.reject();
-  a.onWriteResult({ type: 'writeResult', requestId: 2, ok: true, changeId: 3, conflicts: [] });
+  await reply(2, { changeId: 3, conflicts: [] });
   a.undo();
-  a.onWriteResult({ type: 'writeResult', requestId: 3, ok: false, changeId: 3, conflicts: ['a.png'] });
+  await reply(3, { changeId: 3, conflicts: ['a.png'] });
   assert.match(shown.at(-1)!, /Cannot undo/);
   assert.equal(s.undo.canUndo, false);
 });

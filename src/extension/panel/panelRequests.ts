@@ -1,0 +1,81 @@
+// The review panel's request handlers on the host: one per request the protocol declares (the
+// RequestHandlers type makes the table complete). Each returns its result or throws; the Endpoint
+// answers. Pure (no vscode): the panel passes in what needs VS Code (webview URIs).
+import * as path from 'node:path';
+import { VerdictError } from '../../core/audit/verdict';
+import { SidecarCorruptError } from '../../core/sidecarStore';
+import type { ErrorCode, HostMessage, WriteResult } from '../../shared/protocol';
+import { RequestError } from '../../shared/protocol';
+import type { Logger } from '../log';
+import type { RequestHandlers } from './endpoint';
+import { AuditConflictError, type AuditSession } from './auditSession';
+import type { ReviewSession, SessionImage, WriteOutcome } from './reviewSession';
+import { dashboardData, labelIssues, trustInputs, trustReport } from './trustData';
+
+export interface PanelRequestHost {
+  readonly session: ReviewSession;
+  readonly audit: AuditSession;
+  readonly folderName: string;
+  /** The extension's model cache dir; the zero-shot image embeddings are in its "embeddings". */
+  readonly storageDir: string;
+  readonly log: Pick<Logger, 'info' | 'warn'>;
+  post(m: HostMessage): void;
+  /** A URI the webview can show the image by (the file, or a large thumbnail of it); null if none. */
+  detailSrc(img: SessionImage): Promise<string | null>;
+  /** The audit's state changed (a verdict, an undo): tell the webview. */
+  auditChanged(): void;
+}
+
+/** Codes for the errors the sessions throw (RequestErrors carry their own). */
+export function errorCodeOf(e: unknown): ErrorCode | undefined {
+  if (e instanceof RequestError) return e.code;
+  if (e instanceof VerdictError) return 'refused';
+  if (e instanceof AuditConflictError) return 'conflict';
+  if (e instanceof SidecarCorruptError) return 'unreadable';
+  return undefined;
+}
+
+export function panelRequests(host: PanelRequestHost): RequestHandlers {
+  const written = (what: string, out: WriteOutcome): WriteResult => {
+    if (out.updated.length) host.post({ type: 'upsert', images: out.updated, external: false });
+    if (out.conflicts.length) host.log.warn(`Not written (changed on disk since the panel showed it): ${out.conflicts.join(', ')}`);
+    host.log.info(`Review: ${what} in ${host.session.root}${out.conflicts.length ? ` (${out.conflicts.length} conflict(s))` : ''}`);
+    return { changeId: out.changeId, conflicts: out.conflicts, ...(out.error ? { unreadable: out.error } : {}) };
+  };
+  const audited = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } finally {
+      host.auditChanged();
+    }
+  };
+  const inputs = () => trustInputs(host.session.all(), path.join(host.storageDir, 'embeddings'));
+
+  return {
+    decide: async (m) => written(`${m.decision.action} on ${m.targets.length} image(s)`, await host.session.decide(m.targets, m.decision)),
+    undo: async (m) => written(`undo change ${m.changeId}`, await host.session.undo(m.changeId)),
+    redo: async (m) => written(`redo change ${m.changeId}`, await host.session.redo(m.changeId)),
+    requestDetail: async (m) => {
+      const img = host.session.get(m.id);
+      if (!img) throw new RequestError('unknownImage', `${m.id} is not in this folder any more`);
+      return { id: m.id, sidecar: img.sidecar, src: await host.detailSrc(img), sidecarError: img.sidecarError ?? null };
+    },
+    auditVerdict: (m) =>
+      audited(async () => {
+        const { requestId: _r, type: _t, ...req } = m;
+        const e = await host.audit.verdict(req);
+        const cat = e.category_correct === undefined ? '' : e.category_correct ? ', category right' : `, category wrong (right: ${e.correct_category})`;
+        host.log.info(`Audit: ${m.id} ${e.verdict}${cat} [${e.classifier} ${e.checkpoint}] by ${e.by}`);
+        return null;
+      }),
+    auditUndo: () =>
+      audited(async () => {
+        const undone = await host.audit.undo();
+        if (!undone) throw new RequestError('nothingToUndo', 'Nothing to undo.');
+        host.log.info(`Audit: undid the verdict on ${undone.id} (${undone.classifier})`);
+        return undone;
+      }),
+    requestDashboard: async () => dashboardData(trustReport(await inputs(), host.folderName)),
+    requestLabelIssues: async () => labelIssues(await inputs()),
+  };
+}

@@ -35,6 +35,22 @@ export interface UsageTotals {
   totalTokens: number;
 }
 
+/**
+ * A classifier: zero-shot (CLIP/SigLIP) or a vision-language model. It turns a batch of images into
+ * routing cards for the given categories.
+ *
+ * **Example:** one image through the library's zero-shot classifier.
+ * ```js
+ * const { zeroShotClassifier, imageInput } = require('image-triage');
+ * const classifier = await zeroShotClassifier();
+ * const set = { mode: 'single_label', templates: ['a photo of {name}'],
+ *   categories: [{ name: 'red', description: 'mostly red' }, { name: 'blue', description: 'mostly blue' }] };
+ * const [outcome] = await classifier.classifyBatch([await imageInput('photos/red.png')], set);
+ * console.log(outcome.ok ? outcome.prediction.predicted_categories[0].name : outcome.error); // 'red'
+ * console.log(classifier.info.kind); // 'zero-shot'
+ * await classifier.dispose?.();
+ * ```
+ */
 export interface Classifier {
   readonly info: ClassifierInfo;
   /** Requests made and tokens reported so far (VLM classifiers; zero-shot has none). */

@@ -47,6 +47,7 @@ export function accessibleName(img: ImageSummary): string {
   if (img.status === 'overridden' && img.predicted.length) parts.push(`predicted ${img.predicted.join(', ')}`);
   if (img.confidence) parts.push(`${img.confidence} confidence`);
   parts.push(img.status);
+  if (img.vlmDisagrees) parts.push('the VLM disagreed with zero-shot');
   if (img.error) parts.push('has an error');
   return parts.join(', ');
 }
@@ -73,6 +74,7 @@ export function updateCard(el: HTMLElement, s: CardState): void {
     const chips = labels.map((l) => h('span', { class: 'chip' }, l));
     if (!labels.length) chips.push(h('span', { class: 'chip muted' }, labelsText(img)));
     if (img.status === 'overridden' && img.predicted.length) chips.push(h('span', { class: 'was' }, `was ${img.predicted.join(', ')}`));
+    if (img.vlmDisagrees) chips.push(h('span', { class: 'disagree-mark', title: 'The VLM disagreed with zero-shot (the VLM’s label is shown)' }, '≠ zero-shot'));
     replace(labelsEl, ...chips);
     const v = scoreValue(img);
     const fill = bar.firstElementChild as HTMLElement;

@@ -67,7 +67,7 @@ export class DetailPane {
       return out;
     }
     out.push(reviewSection(sc.review));
-    const preds = predictionSections(sc.predictions, store.categories);
+    const preds = predictionSections(sc.predictions, store.categories, img.effective);
     out.push(...preds);
     if (!preds.length) out.push(h('p', { class: 'muted' }, 'No prediction yet.'));
     return out;

@@ -3,7 +3,7 @@
 // errors; for an image with both a zero-shot and a VLM prediction, both, each with its own
 // checkpoint and score note. What is said comes from predictionView.ts; this file only renders it.
 import type { CategoryInfo } from '../src/shared/protocol';
-import type { Prediction, PredictionError, Review } from '../src/core/types';
+import type { ClassifierKind, Prediction, PredictionError, Review } from '../src/core/types';
 import { fmtScore, h, pct } from './dom';
 import { BOTH_NOTE, describePrediction, disagreement, orderPredictions, type PredictionView } from './predictionView';
 
@@ -83,13 +83,15 @@ export function predictionSection(p: Prediction, categories: CategoryInfo[], sho
 }
 
 /** Every prediction of the image, the grid's first; with two classifiers, a note and any disagreement. */
-export function predictionSections(predictions: Partial<Record<string, Prediction | undefined>>, categories: CategoryInfo[]): HTMLElement[] {
-  const preds = orderPredictions(predictions);
+export function predictionSections(predictions: Partial<Record<string, Prediction | undefined>>, categories: CategoryInfo[], effective?: ClassifierKind | null): HTMLElement[] {
+  const preds = orderPredictions(predictions, effective);
   const out: HTMLElement[] = [];
   if (preds.length > 1) {
     const box = h('div', { class: 'compare', role: 'note' }, h('p', { class: 'note' }, BOTH_NOTE));
     const d = disagreement(preds);
     if (d) box.append(h('p', { class: 'disagree' }, d));
+    const cascaded = preds.find((p) => p.classifier === 'vlm')?.cascade;
+    if (cascaded) box.append(h('p', { class: 'note cascade-note' }, `The cascade asked the VLM because the zero-shot card matched its rule (${cascaded.when}); the VLM’s answer is the one that counts.`));
     out.push(box);
   }
   preds.forEach((p, i) => out.push(predictionSection(p, categories, i === 0 && preds.length > 1)));

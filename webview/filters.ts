@@ -12,12 +12,14 @@ export interface FilterState {
   status: '' | ReviewStatus;
   reviewQueue: boolean;
   errorsOnly: boolean;
+  /** Only images where the VLM disagreed with zero-shot (cascade or both classifiers run). */
+  vlmDisagreed: boolean;
   sort: 'name' | 'score' | 'margin';
   /** A label-issue filter: suspect labels or near duplicates, ranked (see labelIssues.ts). */
   issue: '' | 'suspect' | 'duplicates';
 }
 
-export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, sort: 'name', issue: '' };
+export const DEFAULT_FILTER: FilterState = { category: '', confidence: '', status: '', reviewQueue: false, errorsOnly: false, vlmDisagreed: false, sort: 'name', issue: '' };
 
 /** The labels an image has now: the one rule, in core (src/core/reviewRules.ts). */
 export { currentLabels };
@@ -33,6 +35,7 @@ export function matches(img: ImageSummary, f: FilterState): boolean {
   if (f.status && img.status !== f.status) return false;
   if (f.reviewQueue && !img.inReviewQueue) return false;
   if (f.errorsOnly && !img.error) return false;
+  if (f.vlmDisagreed && !img.vlmDisagrees) return false;
   return true;
 }
 
@@ -73,6 +76,8 @@ export interface HeaderCounts {
   reviewQueue: number;
   errors: number;
   unclassified: number;
+  /** Images where the VLM disagreed with zero-shot. */
+  vlmDisagreed: number;
 }
 
 export function headerCounts(images: Iterable<ImageSummary>, categories: string[]): HeaderCounts {
@@ -84,6 +89,7 @@ export function headerCounts(images: Iterable<ImageSummary>, categories: string[
     reviewQueue: 0,
     errors: 0,
     unclassified: 0,
+    vlmDisagreed: 0,
   };
   for (const img of images) {
     c.total++;
@@ -94,6 +100,7 @@ export function headerCounts(images: Iterable<ImageSummary>, categories: string[
     if (img.inReviewQueue) c.reviewQueue++;
     if (img.error) c.errors++;
     if (!img.classified) c.unclassified++;
+    if (img.vlmDisagrees) c.vlmDisagreed++;
   }
   return c;
 }

@@ -45,6 +45,7 @@ export class Header {
       c.byStatus['auto-accepted'] ? btn('auto-accepted', c.byStatus['auto-accepted'], { status: 'auto-accepted' }) : null,
       btn('review queue', c.reviewQueue, { reviewQueue: true }),
       c.errors ? btn('errors', c.errors, { errorsOnly: true }, 'err') : null,
+      c.vlmDisagreed ? btn('VLM disagreed with zero-shot', c.vlmDisagreed, { vlmDisagreed: true }, 'disagree') : null,
       c.unclassified ? h('span', { class: 'muted' }, `${c.unclassified} not classified`) : null,
     );
     replace(this.run, ...runView(store.run));

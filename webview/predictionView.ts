@@ -106,10 +106,16 @@ export function describePrediction(p: Prediction): PredictionView {
   };
 }
 
-/** The predictions to show, the one the grid shows (the newest) first. */
-export function orderPredictions(predictions: Partial<Record<ClassifierKind, Prediction | undefined>>): Prediction[] {
+/**
+ * The predictions to show, the one the grid shows first: `effective` (decided by the host with the
+ * core's one rule: the VLM's where it ran), else the newest.
+ */
+export function orderPredictions(predictions: Partial<Record<ClassifierKind, Prediction | undefined>>, effective?: ClassifierKind | null): Prediction[] {
   const all = Object.values(predictions).filter((p): p is Prediction => !!p);
-  return all.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  return all.sort((a, b) => {
+    if (effective && (a.classifier === effective) !== (b.classifier === effective)) return a.classifier === effective ? -1 : 1;
+    return a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0;
+  });
 }
 
 const labelsOf = (p: Prediction) => [...(p.predicted_categories ?? []).map((c) => c.name)].sort();

@@ -55,19 +55,20 @@ export class Toolbar {
     ]);
     const queue = h('vscode-checkbox', { 'data-filter': 'reviewQueue', 'aria-label': 'Only the review queue' }, 'Review queue');
     const errors = h('vscode-checkbox', { 'data-filter': 'errorsOnly', 'aria-label': 'Only images with errors' }, 'Errors');
+    const disagreed = h('vscode-checkbox', { 'data-filter': 'vlmDisagreed', 'aria-label': 'Only images where the VLM disagreed with zero-shot' }, 'VLM disagreed with zero-shot');
     const selectAll = h('vscode-button', { appearance: 'secondary', 'data-act': 'selectAll', 'aria-label': 'Select all images in the filter (Ctrl+A)' }, 'Select all in filter');
     const help = h('vscode-button', { appearance: 'icon', 'data-act': 'help', 'aria-label': 'Keyboard shortcuts (?)', title: 'Keyboard shortcuts (?)' }, '?');
     this.issueText = h('span', { class: 'issue-text' });
     this.issueFocus = h('span', { class: 'issue-focus' });
     this.issueInfo = h('div', { class: 'issue-info', role: 'status', 'aria-live': 'polite', hidden: true }, this.issueText, this.issueFocus);
     this.el = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Filters and sort' },
-      this.category, confidence, status, issue, queue, errors, h('span', { class: 'spacer' }), sort, selectAll, help, this.issueInfo);
+      this.category, confidence, status, issue, queue, errors, disagreed, h('span', { class: 'spacer' }), sort, selectAll, help, this.issueInfo);
     parent.append(this.el);
     this.el.addEventListener('change', (e) => {
       const t = (e.target as HTMLElement).closest<HTMLElement>('[data-filter]');
       if (!t) return;
       const key = t.dataset.filter as keyof FilterState;
-      if (key === 'reviewQueue' || key === 'errorsOnly') this.actions.setFilter({ [key]: isChecked(t) });
+      if (key === 'reviewQueue' || key === 'errorsOnly' || key === 'vlmDisagreed') this.actions.setFilter({ [key]: isChecked(t) });
       else this.actions.setFilter({ [key]: controlValue(t) } as Partial<FilterState>);
     });
     this.el.addEventListener('click', (e) => {

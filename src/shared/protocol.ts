@@ -42,6 +42,10 @@ export interface ImageSummary {
   /** Classification error or unreadable sidecar, as a message naming what to do. */
   error: string | null;
   checkpoint: string | null;
+  /** The classifier whose prediction the grid shows (the effective one: the VLM's where it ran). */
+  effective: ClassifierKind | null;
+  /** A zero-shot and a VLM prediction of the same image and categories name different labels. */
+  vlmDisagrees: boolean;
   /** Fingerprint of the review on disk; a write carries it so that a stale view never overwrites. */
   rev: string;
 }

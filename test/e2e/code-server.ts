@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODE_SERVER_ENTRY, REPO_ROOT, tmpRoot } from './paths';
+import { CODE_SERVER_ENTRY, CODE_SERVER_NODE, REPO_ROOT, tmpRoot } from './paths';
 import { processTree } from './proc';
 
 export interface CodeServerOptions {
@@ -10,6 +10,8 @@ export interface CodeServerOptions {
   folder: string;
   /** Extension folder to install by symlink; defaults to the repo root. Pass null for none. */
   extensionDir?: string | null;
+  /** More extension folders installed beside it (by symlink), e.g. a test chat-model provider. */
+  extraExtensions?: string[];
   /** User settings merged over the harness defaults. */
   settings?: Record<string, unknown>;
   /** How long to wait for the "HTTP server listening" line. */
@@ -119,6 +121,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     extensionId = extensionIdOf(extensionDir);
     fs.symlinkSync(path.resolve(extensionDir), path.join(extensionsDir, extensionId), 'dir');
   }
+  for (const extra of opts.extraExtensions ?? []) fs.symlinkSync(path.resolve(extra), path.join(extensionsDir, extensionIdOf(extra)), 'dir');
 
   const args = [
     CODE_SERVER_ENTRY,
@@ -135,7 +138,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   ];
   const logFile = path.join(tmpDir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(CODE_SERVER_NODE, args, {
     cwd: tmpDir,
     env: cleanEnv(tmpDir),
     detached: true, // own process group: stop() kills code-server and everything it spawned

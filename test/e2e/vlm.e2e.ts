@@ -10,10 +10,12 @@ import sharp from 'sharp';
 import type { FrameLocator, Page } from 'playwright-core';
 import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
 import { startServer, type RecordedRequest, type Reply } from '../unit/vlm/fakeServer';
+import { lmImagesSupported } from './paths';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
 import { readSidecar, writeSidecar } from '../../src/core/sidecarStore';
 import { applyPrediction, newSidecar } from '../../src/core/sidecar';
 import { sha256Hex } from '../../src/core/hash';
+import { categoriesHash, parseCategories } from '../../src/core/categories';
 import type { Prediction } from '../../src/core/types';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -92,7 +94,7 @@ function zeroShotPrediction(sha: string): Prediction {
     checkpoint: 'tiny-clip-e2e',
     revision: 'local',
     dtype: 'fp32',
-    categories_hash: 'e2e',
+    categories_hash: categoriesHash(parseCategories(JSON.stringify(CATEGORIES)).set), // the same categories as the VLM run
     mode: 'single_label',
     created_at: '2025-01-01T00:00:00.000Z',
     image_sha256: sha,
@@ -138,15 +140,20 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   const { dialogs } = watchPage(page);
   await openWorkbench(page, server.url, ws);
 
-  // The Language Model API option on this VS Code (1.100): the extension runs, and says what it needs.
+  // The Language Model API option: on 1.100 the extension runs and says what it needs; on 1.106+
+  // (code-server 4.139.1) with no chat model provider installed, it says that none is available.
   await runCommandFromPalette(page, 'Image Triage: Choose Language Model');
-  const lmError = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'needs VS Code 1.106' });
+  const lmError = page.locator('.notifications-toasts .notification-toast').filter({ hasText: lmImagesSupported() ? 'no language models are available' : 'needs VS Code 1.106' });
   await lmError.waitFor({ timeout: 15_000 });
   const lmText = (await lmError.innerText()).replace(/\s+/g, ' ');
-  t.log(`Choose Language Model on 1.100: ${lmText.slice(0, 200)}…`);
-  assert.match(lmText, /\(this is 1\.100\.\d+\)/);
-  assert.match(lmText, /Use an OpenAI-compatible endpoint/);
-  assert.match(lmText, /openai-compatible/);
+  t.log(`Choose Language Model: ${lmText.slice(0, 200)}…`);
+  if (lmImagesSupported()) {
+    assert.match(lmText, /imageTriage\.vlm\.baseUrl/);
+  } else {
+    assert.match(lmText, /\(this is 1\.100\.\d+\)/);
+    assert.match(lmText, /Use an OpenAI-compatible endpoint/);
+    assert.match(lmText, /openai-compatible/);
+  }
   await screenshot(page, 'vlm-lm-unsupported');
   await lmError.hover();
   await lmError.locator('.codicon-notifications-clear').click({ timeout: 3_000 }).catch(() => undefined);
@@ -201,6 +208,16 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
     await waitUntil(`${c}.png labelled ${c} in the grid`, async () => (await card(frame, `${c}.png`).locator('.chip').first().textContent())?.trim() === c);
   }
 
+  // The VLM disagreed with zero-shot on red.png only: marked on its card; the filter lists it alone.
+  assert.equal(await card(frame, 'red.png').locator('.disagree-mark').count(), 1);
+  assert.equal(await card(frame, 'green.png').locator('.disagree-mark').count(), 0);
+  const disagreed = frame.locator('vscode-checkbox[data-filter="vlmDisagreed"]');
+  await disagreed.click();
+  await waitUntil('only red.png in the "VLM disagreed with zero-shot" filter', async () => (await frame.locator('.card').count()) === 1 && (await frame.locator('.card').first().getAttribute('data-id')) === 'red.png');
+  await screenshot(page, 'vlm-disagreed-filter');
+  await disagreed.click();
+  await waitUntil('all three images back', async () => (await frame.locator('.card').count()) === 3);
+
   // The detail pane of red.png: both classifiers, each with its own checkpoint and score note.
   await showDetail(frame, 'red.png');
   const vlmSec = frame.locator('.detail .prediction-vlm');
@@ -242,7 +259,8 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   const logText = filesContaining(server.tmpDir, 'Using VLM test-vlm');
   assert.ok(logText.length > 0, 'the extension log was searched (it names the VLM run)');
 
-  // provider = "vscode-lm" on this VS Code: Classify Images says what it needs and sends nothing.
+  // provider = "vscode-lm" with a model that is not there (1.106+) or cannot be used (1.100):
+  // Classify Images says what to do and sends nothing.
   server.writeSettings({ 'imageTriage.classifier': 'vlm', 'imageTriage.vlm.provider': 'vscode-lm', 'imageTriage.vlm.lmModelId': 'copilot-gpt-4o', 'workbench.colorTheme': 'Default Dark Modern' });
   await openWorkbench(page, server.url, ws);
   fs.writeFileSync(path.join(folder, 'blue2.png'), await solidColorPng('blue', 48));
@@ -251,9 +269,14 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   const failed = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'could not classify photos' });
   await failed.waitFor({ timeout: 30_000 });
   const failText = (await failed.innerText()).replace(/\s+/g, ' ');
-  t.log(`Classify with vscode-lm on 1.100: ${failText}`);
-  assert.match(failText, /"vscode-lm" VLM provider needs VS Code 1\.106 or later/);
-  assert.match(failText, /Open Settings/);
+  t.log(`Classify with vscode-lm: ${failText}`);
+  if (lmImagesSupported()) {
+    assert.match(failText, /The language model "copilot-gpt-4o" \(imageTriage\.vlm\.lmModelId\) is not available now/);
+    assert.match(failText, /Choose Language Model/);
+  } else {
+    assert.match(failText, /"vscode-lm" VLM provider needs VS Code 1\.106 or later/);
+    assert.match(failText, /Open Settings/);
+  }
   assert.equal(vlm.requests.length, before, 'nothing was sent');
   assert.equal(await readSidecar(path.join(folder, 'blue2.png')), null);
   await screenshot(page, 'vlm-lm-classify-unsupported');

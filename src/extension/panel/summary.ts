@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Review, Sidecar } from '../../core/types';
 import { ROUTE_REVIEW } from '../../core/types';
-import { predictedLabels, primaryPrediction } from '../../core/sidecar';
+import { predictedLabels } from '../../core/sidecar';
+import { effectivePrediction, vlmDisagrees } from '../../core/effectivePrediction';
 import type { ImageSummary } from '../../shared/protocol';
 
 /** Fingerprint of a review: any change on disk (ours or someone else's) changes it. */
@@ -29,17 +30,21 @@ export function summarize(id: string, sidecar: Sidecar | null, sidecarError?: st
     inReviewQueue: false,
     error: sidecarError ?? null,
     checkpoint: null,
+    effective: null,
+    vlmDisagrees: false,
     rev: reviewRev(sidecar?.review),
   };
   if (!sidecar) return base;
   base.status = sidecar.review.status;
   base.reviewLabels = [...sidecar.review.labels];
-  const pred = primaryPrediction(sidecar);
+  const pred = effectivePrediction(sidecar);
+  base.vlmDisagrees = vlmDisagrees(sidecar);
   const err = Object.values(sidecar.errors ?? {}).find((e) => !!e);
   if (err && !base.error) base.error = `${err.classifier} (${err.checkpoint}): ${err.message}`;
   if (!pred) return base;
   base.classified = true;
   base.checkpoint = pred.checkpoint;
+  base.effective = pred.classifier;
   base.fitsAny = pred.fits_any;
   base.route = pred.would_route_to;
   base.inReviewQueue = !pred.fits_any || pred.would_route_to === ROUTE_REVIEW;

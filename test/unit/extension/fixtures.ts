@@ -61,6 +61,8 @@ export function summary(id: string, over: Partial<ImageSummary> = {}): ImageSumm
     inReviewQueue: false,
     error: null,
     checkpoint: 'tiny',
+    effective: 'zero-shot',
+    vlmDisagrees: false,
     rev: 'r',
     ...over,
   };

@@ -34,6 +34,7 @@ export {
   screenshot,
   waitUntil,
   watchPage,
+  notificationText,
   type ThemeKind,
 } from './workbench';
 export { tempDir, pngBytes, makeImageWorkspace } from './fixtures';

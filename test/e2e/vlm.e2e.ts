@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
+import { clickContextMenuItem, notificationText, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
 import { startServer, type RecordedRequest, type Reply } from '../unit/vlm/fakeServer';
 import { lmImagesSupported } from './paths';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
@@ -175,9 +175,7 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   t.log(`the fake VLM got ${vlm.requests.length} requests (max ${vlm.maxConcurrent} at once)`);
   assert.equal(vlm.requests.length, 3);
   // The completion message counts the calls and the tokens the server reported (only red's answer had usage).
-  const done = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Classified 3 images in photos' });
-  await done.waitFor({ timeout: 15_000 });
-  const doneText = (await done.innerText()).replace(/\s+/g, ' ');
+  const doneText = await notificationText(page, 'Classified 3 images in photos');
   t.log(`completion message: ${doneText}`);
   assert.match(doneText, /VLM calls: 3; tokens: 900 prompt \+ 60 completion = 960 total \(usage reported for 1 of 3 requests\)/);
   for (const r of vlm.requests) {

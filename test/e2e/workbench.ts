@@ -243,3 +243,28 @@ export function watchPage(page: Page): { dialogs: string[]; csp: string[] } {
   });
   return { dialogs, csp };
 }
+
+/**
+ * The text of the notification containing `text`: a toast, or (newer VS Code may file it straight
+ * into the notification centre, e.g. while the chat view has focus) the notification centre's entry.
+ */
+export async function notificationText(page: Page, text: string, timeoutMs = 30_000): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  const center = page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  let opened = false;
+  while (Date.now() < deadline) {
+    if (await toast.isVisible().catch(() => false)) return (await toast.innerText()).replace(/\s+/g, ' ');
+    if (await center.isVisible().catch(() => false)) {
+      const t = (await center.innerText()).replace(/\s+/g, ' ');
+      await page.keyboard.press('Escape');
+      return t;
+    }
+    if (!opened && Date.now() > deadline - timeoutMs / 2) {
+      opened = true;
+      await runCommandFromPalette(page, 'Notifications: Show Notifications').catch(() => undefined);
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no notification containing "${text}" within ${timeoutMs} ms`);
+}

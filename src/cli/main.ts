@@ -8,6 +8,7 @@ import { showCommand } from './commands/show';
 import { auditCommand } from './commands/audit';
 import { reportCommand } from './commands/report';
 import { makeTinyModelCommand } from './commands/makeTinyModel';
+import { MODEL_INFO_USAGE, modelCommand } from './commands/modelInfo';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { certifyCommand } from './commands/certify';
 import { acceptCommand } from './commands/accept';
@@ -26,6 +27,7 @@ usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--thre
 usage: image-triage accept <folder> --auto --max-error 0.02 [--json] | accept <folder> --undo <run id>
 usage: image-triage report <folder> --format md|html|json [--out <file>]
 ${EXPORT_USAGE}
+${MODEL_INFO_USAGE}
 usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
 
 Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
@@ -52,6 +54,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await acceptCommand(rest, io);
       case 'search':
         return await searchCommand(rest, io);
+      case 'model':
+        return await modelCommand(rest, io);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

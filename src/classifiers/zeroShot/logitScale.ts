@@ -9,7 +9,8 @@
 // The source is recorded in every prediction (zero_shot.logit_source).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ModelLoadError, type Towers } from './modelLoader';
+import type { Towers } from './modelLoader';
+import { ModelLoadError } from './errors';
 import { dot, l2normalise } from './scoring';
 import { outputSize } from './preprocess';
 import { embeddingKeyId } from './embeddingCache';

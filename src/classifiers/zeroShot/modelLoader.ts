@@ -4,11 +4,13 @@
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { ZeroShotConfig } from '../config';
 import { specFromConfig, type PreprocessSpec } from './preprocess';
 import type { ScoreKind } from './scoring';
 import { textTokenLimit, tokenizeBatch, type TokenizerLike } from './textInputs';
+import { ModelLoadError } from './errors';
+import { authError, checkDtypeFiles, hubEndpoint, localFiles, noOnnxError, removePartialDownloads, resolveRevision, type RepoFile } from './hub';
+import { localFingerprint, refuseUnsupported } from './modelChecks';
 
 type TJS = typeof import('@huggingface/transformers');
 let tjsPromise: Promise<TJS> | undefined;
@@ -16,18 +18,18 @@ export function transformers(): Promise<TJS> {
   return (tjsPromise ??= import('@huggingface/transformers'));
 }
 
-export class ModelLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelLoadError';
-  }
-}
+export { ModelLoadError };
 
 export interface Towers {
   modelType: 'clip' | 'siglip';
   /** The id or absolute directory the scores come from. */
   checkpoint: string;
+  /** The commit sha the weights were loaded at (hub), or the local files' fingerprint. */
   revision: string;
+  /** The branch, tag or sha asked for (hub). */
+  revisionRequested?: string;
+  /** The model's files with sizes (hub: from the hub's listing; local: the directory). */
+  files?: RepoFile[];
   dtype: string;
   isLocal: boolean;
   /** The directory or hub id handed to transformers.js. */
@@ -72,17 +74,30 @@ export function resolveLocalModel(model: string): string | undefined {
   return undefined;
 }
 
-/** A local model's revision: a fingerprint of its weight files, so a replaced model invalidates caches. */
-function localRevision(dir: string): string {
-  const h = createHash('sha256');
-  for (const f of ['config.json', 'onnx/vision_model.onnx', 'onnx/vision_model_quantized.onnx', 'onnx/text_model.onnx']) {
-    const p = path.join(dir, f);
-    if (existsSync(p)) {
-      const s = statSync(p);
-      h.update(`${f}:${s.size}:${s.mtimeMs}`);
-    }
+/** A tokenizer from a revision's cached tokenizer.json + tokenizer_config.json, as AutoTokenizer builds it. */
+async function cachedTokenizer(T: TJS, dir: string): Promise<InstanceType<TJS['PreTrainedTokenizer']> | undefined> {
+  try {
+    const json = JSON.parse(await fs.readFile(path.join(dir, 'tokenizer.json'), 'utf8'));
+    const config = JSON.parse(await fs.readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));
+    const name = String(config.tokenizer_class ?? 'PreTrainedTokenizer').replace(/Fast$/, '');
+    const Cls = ((T as unknown as Record<string, unknown>)[name] ?? T.PreTrainedTokenizer) as TJS['PreTrainedTokenizer'];
+    return new Cls(json, config);
+  } catch {
+    return undefined;
   }
-  return 'local-' + h.digest('hex').slice(0, 12);
+}
+
+/** IEEE half floats (as stored bits) → float32. */
+export function halfToFloat(h: Uint16Array): Float32Array {
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const x = h[i];
+    const sign = x & 0x8000 ? -1 : 1;
+    const e = (x >> 10) & 0x1f;
+    const m = x & 0x3ff;
+    out[i] = e === 0 ? sign * m * 2 ** -24 : e === 31 ? (m ? NaN : sign * Infinity) : sign * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return out;
 }
 
 /** How many external-data chunks (`<file>_data`, `<file>_data_1`, …) sit next to a local ONNX file. */
@@ -94,6 +109,9 @@ function externalChunks(dir: string, file: string): number {
 
 function explain(err: unknown, cfg: ZeroShotConfig, isLocal: boolean): ModelLoadError {
   const msg = err instanceof Error ? err.message : String(err);
+  const status = (err as { status?: number }).status;
+  if (!isLocal && (status === 401 || status === 403 || /Unauthorized access|\b40[13]\b/.test(msg))) return authError(cfg.model, status ?? 401);
+  if (!isLocal && /onnx\//.test(msg) && /not found|Could not locate|404/i.test(msg) && /^(openai|google|laion|facebook|apple)\//i.test(cfg.model)) return noOnnxError(cfg.model);
   if (/Could not locate file|ModelFileNotFound|not found|ENOENT/i.test(msg) && isLocal) {
     return new ModelLoadError(`Model directory ${cfg.model} is incomplete: ${msg}. It needs config.json, tokenizer.json, tokenizer_config.json, preprocessor_config.json and onnx/text_model${cfg.dtype === 'fp32' ? '' : '_<dtype>'}.onnx + onnx/vision_model…onnx.`);
   }
@@ -112,9 +130,22 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   T.env.allowRemoteModels = !isLocal && cfg.allowRemote !== false;
   T.env.cacheDir = path.join(cfg.cacheDir, 'models');
   T.env.logLevel = T.LogLevel?.ERROR ?? T.env.logLevel;
+  T.env.remoteHost = hubEndpoint();
   await fs.mkdir(T.env.cacheDir, { recursive: true });
+  await removePartialDownloads(T.env.cacheDir);
   const source = localDir ?? cfg.model;
-  const revision = isLocal ? localRevision(localDir!) : cfg.revision ?? 'main';
+  // Hub: load at the commit the revision resolves to. Local: fingerprint every file loading reads.
+  const hub = isLocal ? undefined : await resolveRevision(cfg.model, cfg.revision || 'main', { cacheDir: cfg.cacheDir, allowRemote: T.env.allowRemoteModels });
+  const files: RepoFile[] | undefined = isLocal
+    ? await Promise.all((await localFiles(localDir!)).map(async (f) => ({ path: f, size: (await fs.stat(path.join(localDir!, f)).catch(() => undefined))?.size })))
+    : hub!.files;
+  if (files) {
+    const names = files.map((f) => f.path);
+    if (!isLocal && names.length && !names.some((f) => f.startsWith('onnx/'))) throw noOnnxError(cfg.model);
+    const missing = checkDtypeFiles(isLocal ? `Model directory ${localDir}` : `"${cfg.model}"`, names, cfg.dtype);
+    if (missing) throw missing;
+  }
+  let revision = isLocal ? '' : hub!.sha;
   const threads = cfg.threads ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   // Progress is only news for downloads: a local directory loads in moments.
   const progress_callback = (p: { status: string; file?: string; loaded?: number; total?: number }) => {
@@ -136,16 +167,20 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   };
   try {
     const config = (await T.AutoConfig.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) })) as unknown as Record<string, unknown>;
-    const rawType = String(config.model_type ?? '');
-    const modelType: 'clip' | 'siglip' = rawType.startsWith('siglip') ? 'siglip' : rawType === 'clip' ? 'clip' : (() => {
-      throw new ModelLoadError(`Model "${cfg.model}" has model_type "${rawType}"; Image Triage zero-shot supports CLIP, SigLIP and SigLIP 2 checkpoints.`);
-    })();
     const ppFile = isLocal ? path.join(localDir!, 'preprocessor_config.json') : undefined;
     const ppCfg = ppFile
       ? JSON.parse(await fs.readFile(ppFile, 'utf8'))
       : ((await T.AutoProcessor.from_pretrained(source, { progress_callback, revision })) as unknown as { image_processor: { config: Record<string, unknown> } }).image_processor.config;
+    const modelType = refuseUnsupported(cfg.model, config, ppCfg);
+    if (isLocal) revision = localFingerprint(localDir!, cfg.dtype, modelType);
     const preprocess = specFromConfig(ppCfg, modelType);
-    const tokenizer = await T.AutoTokenizer.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) });
+    const tokenizer = await T.AutoTokenizer.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) }).catch(async (e: Error) => {
+      // transformers.js #1751: AutoTokenizer probes tokenizer_config.json at "main" over the network,
+      // ignoring the revision, so a pinned revision fails offline. Build it from the cached files.
+      const cached = isLocal ? undefined : await cachedTokenizer(T, path.join(T.env.cacheDir!, cfg.model, revision));
+      if (!cached) throw e;
+      return cached;
+    });
     const TextCls = modelType === 'clip' ? T.CLIPTextModelWithProjection : T.SiglipTextModel;
     const VisionCls = modelType === 'clip' ? T.CLIPVisionModelWithProjection : T.SiglipVisionModel;
     const text = await TextCls.from_pretrained(source, common as never);
@@ -163,14 +198,18 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         attention_mask: new T.Tensor('int64', BigInt64Array.from(b.mask.flat(), BigInt), dims),
       };
     };
-    const rows = (t: { dims: number[]; data: Float32Array }) => {
+    const rows = (t: { dims: number[]; data: Float32Array | Uint16Array; type?: string }) => {
       const [n, d] = t.dims;
-      return Array.from({ length: n }, (_, i) => Float32Array.from(t.data.subarray(i * d, (i + 1) * d)));
+      // fp16 exports may hand back float16 outputs: as raw halves (Uint16Array) on Node 20.
+      const data = t.data instanceof Uint16Array ? halfToFloat(t.data) : t.data;
+      return Array.from({ length: n }, (_, i) => Float32Array.from(data.subarray(i * d, (i + 1) * d)));
     };
     return {
       modelType,
       checkpoint: cfg.model,
       revision,
+      ...(hub ? { revisionRequested: hub.requested } : {}),
+      ...(files ? { files } : {}),
       dtype: cfg.dtype,
       isLocal,
       source,
@@ -186,7 +225,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       },
       async encodeImages(pixels, n, h, w) {
         const pixel_values = new T.Tensor('float32', pixels, [n, 3, h, w]);
-        if (visionSession?.inputNames.length === 1 && visionSession.outputNames.includes(visionOut)) {
+        if (cfg.dtype !== 'fp16' && visionSession?.inputNames.length === 1 && visionSession.outputNames.includes(visionOut)) {
           // Fetch the embedding only: the [n, 50, 768] hidden state stays inside ORT's arena instead of
           // becoming a fresh multi-megabyte JS buffer per batch (steady memory over long runs).
           const out = await visionSession.run({ [visionSession.inputNames[0]]: (pixel_values as unknown as { ort_tensor: unknown }).ort_tensor }, [visionOut]);

@@ -13,7 +13,7 @@ function plural(n: number, what = 'image'): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-/** Owns the store's undo stack and `advanceFrom`; main.ts owns the rest. */
+/** Writes the store's undo stack and `advanceFrom` (see store.ts for who writes what). */
 export class Actions {
   private inFlight = 0;
   private waiting: (() => void)[] = [];

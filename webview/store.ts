@@ -1,6 +1,7 @@
 // The panel's state: images, filter, selection, thumbnails, run progress, undo. Components read it.
-// Who writes what: main.ts everything from host notifications, the filter and the selection;
-// actions.ts (decisions) the undo stack and `advanceFrom`; auditMode.ts `audit` and `auditIndex`;
+// Who writes what: main.ts the images, run, thumbnails, detail, label issues, filter and selection
+// (from host notifications and user actions); actions.ts the undo stack and `advanceFrom` (main.ts
+// clears it once the decided image's update arrives); auditMode.ts `audit` and `auditIndex`;
 // views.ts `view`; dashboardMode.ts `dashboard`. Each writer then schedules a render.
 import type { Mode } from '../src/core/types';
 import type { CategoryInfo, Detail, ImageSummary, PanelInit, PanelView, RunState } from '../src/shared/protocol';

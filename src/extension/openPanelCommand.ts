@@ -33,7 +33,8 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
     categories = categoriesFromScores(preds.map((p) => p?.category_scores)).map((name) => ({ name, description: '' }));
   }
   if (settings.mode !== 'fromFile') mode = settings.mode;
-  if (!indexed.some((i) => i.sidecar)) {
+  // Mid-run (even before the first result) the panel opens and shows the run's progress.
+  if (!indexed.some((i) => i.sidecar) && !env.running.has(root)) {
     const classify = 'Classify Images';
     const pick = await vscode.window.showInformationMessage(
       `${displayPath(root, ws)} has ${indexed.length ? `${indexed.length} images but no sidecars` : 'no images'} yet. Run Classify Images first.`,

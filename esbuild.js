@@ -16,6 +16,7 @@ const nodeTargets = [
   { entry: 'src/bench/main.ts', out: 'dist/bench.js' },
   { entry: 'src/api/index.ts', out: 'dist/api.js' },
   { entry: 'src/classifiers/zeroShot/towerWorker.ts', out: 'dist/towerWorker.js' },
+  { entry: 'src/classifiers/similarity/dupWorker.ts', out: 'dist/dupWorker.js' },
 ];
 
 async function main() {

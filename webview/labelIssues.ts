@@ -33,10 +33,9 @@ export function issueSummary(issues: LabelIssues | null, kind: IssueKind): strin
   }
   const d = issues.duplicates;
   if (!d.checkpoint || !d.embedded) return 'Near duplicates need cached zero-shot image embeddings: classify the folder with a CLIP/SigLIP model first.';
-  if (d.limit) return `${d.embedded} images have embeddings: more than the panel compares (${d.limit}). Use image-triage report --duplicates ${d.threshold}.`;
   return (
     `${d.pairs.length} near-duplicate pair${d.pairs.length === 1 ? '' : 's'} (cosine ≥ ${d.threshold}, ${d.checkpoint}), ` +
-    `${d.differentLabels} with different human labels; ${d.embedded} images compared. Most similar first.`
+    `${d.clusters.length} cluster${d.clusters.length === 1 ? '' : 's'}, ${d.differentLabels} with different human labels; ${d.embedded} images compared. Most similar first.`
   );
 }
 

@@ -52,7 +52,7 @@ export async function exportTrustReport(env: Env, arg?: unknown): Promise<void> 
     ? panel.session.all()
     : (await indexFolder(root)).map((i) => ({ id: i.relPath.split(path.sep).join('/'), path: i.path, sidecar: i.sidecar, sidecarError: i.sidecarError }));
   const inputs = await trustInputs(images, path.join(env.ctx.globalStorageUri.fsPath, 'embeddings'));
-  const report = trustReport(inputs, displayPath(root, workspaceRootOf(folder)));
+  const report = await trustReport(inputs, displayPath(root, workspaceRootOf(folder)));
   const written = await writeReportFile(target, report, format);
   env.log.info(`Trust report of ${root} written to ${target}${written.chartDir ? ` (${written.charts} chart(s) in ${written.chartDir})` : ''}`);
   const open = 'Open';

@@ -51,9 +51,9 @@ export interface LabelIssues {
     threshold: number;
     /** Images with a cached embedding. */
     embedded: number;
-    /** Set when there are too many embedded images to compare in the panel (the CLI can). */
-    limit?: number;
     pairs: DuplicatePair[];
+    /** Images joined by chains of pairs (union-find), largest first. */
+    clusters: string[][];
     differentLabels: number;
   };
 }

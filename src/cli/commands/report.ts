@@ -5,7 +5,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexFolder, type IndexedImage } from '../../core/folderIndex';
-import { folderEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
+import { folderMatrix } from '../../classifiers/zeroShot/folderEmbeddings';
+import { folderNearDuplicates } from '../../classifiers/similarity/nearDuplicates';
+import type { NearDuplicates } from '../../core/audit/labelIssues';
 import { defaultCacheDir } from '../../core/cacheDir';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
@@ -14,16 +16,26 @@ import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '..
 
 export const REPORT_USAGE =
   'usage: image-triage report <folder> [--format md|html|json] [--out <file>] [--suspects N] [--duplicates <cosine>] [--cache-dir <dir>]\n' +
-  '  --duplicates lists near-duplicate pairs (cosine above the threshold, e.g. 0.95) from the cached zero-shot image embeddings.\n' +
+  '  --duplicates lists near-duplicate pairs (cosine above the threshold, e.g. 0.95) and the clusters they join into, from the\n' +
+  '  cached zero-shot image embeddings (exact, blocked matrix products in a worker thread; any folder size).\n' +
   '  md is the default. With --out and md, charts are written to <file name>-charts/ beside the report.';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 
-/** Image embeddings of the folder's most used zero-shot checkpoint, from the on-disk cache. */
-async function embeddingsByRelPath(images: IndexedImage[], dir: string, io: CliIO): Promise<Map<string, Float32Array>> {
-  const { key, byRelPath } = await folderEmbeddings(images, dir);
-  if (key) io.err(`near duplicates: ${byRelPath.size} of ${images.length} images have cached embeddings for ${key.model}\n`);
-  return byRelPath;
+/** Near duplicates from the folder checkpoint's cached embeddings (no model loaded), off the main thread. */
+async function duplicates(images: IndexedImage[], dir: string, threshold: number, io: CliIO): Promise<NearDuplicates> {
+  const m = await folderMatrix(images, dir);
+  if (m.key) io.err(`near duplicates: ${m.ids.length} of ${images.length} images have cached embeddings for ${m.key.model}\n`);
+  let shown = -1;
+  const d = await folderNearDuplicates(images, m, threshold, {
+    onProgress: (done, total) => {
+      const pct = Math.floor((100 * done) / total);
+      if (io.isTTY && pct !== shown) io.err(`\rcomparing embeddings: ${(shown = pct)}%`);
+    },
+  });
+  if (io.isTTY && shown >= 0) io.err('\n');
+  io.err(`near duplicates: ${d.pairs.length} pairs in ${d.clusters.length} clusters (${d.seconds.toFixed(1)} s)\n`);
+  return d;
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
@@ -40,8 +52,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const dupFlag = flag(a, 'duplicates');
   const duplicateThreshold = dupFlag === undefined ? undefined : Number(dupFlag);
   if (duplicateThreshold !== undefined && !(duplicateThreshold > 0 && duplicateThreshold <= 1)) throw new UsageError('--duplicates takes a cosine threshold in (0, 1], e.g. 0.95');
-  const embeddings = duplicateThreshold === undefined ? undefined : await embeddingsByRelPath(images, path.join(flag(a, 'cache-dir') ?? defaultCacheDir(io.env), 'embeddings'), io);
-  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, embeddings, duplicateThreshold });
+  const dups = duplicateThreshold === undefined ? undefined : await duplicates(images, path.join(flag(a, 'cache-dir') ?? defaultCacheDir(io.env), 'embeddings'), duplicateThreshold, io);
+  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, duplicates: dups });
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
 
   if (!out) {

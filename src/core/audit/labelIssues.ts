@@ -1,6 +1,7 @@
 // Label-issue finder: suspect human labels ranked by self-confidence (as in cleanlab's
 // rank_by='self_confidence'), and near-duplicate image pairs from embeddings. Pure math over plain
 // inputs; computing the scores or embeddings is the classifier's job.
+import { pairsAboveJs, type PairList } from '../similarity/clusters';
 
 export interface LabeledScores {
   id: string;
@@ -116,39 +117,49 @@ export interface DuplicatePair {
 /** Default cosine above which two images count as near duplicates. */
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 
-/**
- * Every pair with cosine >= threshold, most similar first (ties: ids). O(n²·d): for a 10,000-image
- * folder with 512-d embeddings that is about 2.6·10¹⁰ multiply-adds, seconds to a minute in Node.
- */
-export function nearDuplicates(items: readonly EmbeddedImage[], threshold = DEFAULT_DUPLICATE_THRESHOLD): DuplicatePair[] {
-  const unit = items.map((it) => {
-    let norm = 0;
-    for (let i = 0; i < it.embedding.length; i++) norm += it.embedding[i] * it.embedding[i];
-    norm = Math.sqrt(norm);
-    const v = new Float64Array(it.embedding.length);
-    if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = it.embedding[i] / norm;
-    return v;
-  });
-  const sameSet = (x: readonly string[], y: readonly string[]) => {
-    const a = new Set(x);
-    const b = new Set(y);
-    return a.size === b.size && [...a].every((l) => b.has(l));
-  };
+/** The near-duplicate section of a report: pairs and the clusters they join into. */
+export interface NearDuplicates {
+  threshold: number;
+  pairs: DuplicatePair[];
+  /** Images joined by chains of pairs (union-find), each sorted, largest cluster first. */
+  clusters: string[][];
+}
+
+/** Decided human labels by id, for marking pairs labelled differently. */
+export function labelledDifferently(la: readonly string[] | null | undefined, lb: readonly string[] | null | undefined): boolean {
+  if (!la || !lb) return false;
+  const a = new Set(la);
+  const b = new Set(lb);
+  return !(a.size === b.size && [...a].every((l) => b.has(l)));
+}
+
+/** Pairs of ids with their cosine as the report lists them: a < b, most similar first (ties: ids). */
+export function toDuplicatePairs(pairs: PairList, ids: readonly string[], labels: (id: string) => readonly string[] | null | undefined): DuplicatePair[] {
   const out: DuplicatePair[] = [];
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const u = unit[i];
-      const w = unit[j];
-      if (u.length !== w.length) throw new RangeError(`embedding lengths differ: ${items[i].id} vs ${items[j].id}`);
-      let dot = 0;
-      for (let d = 0; d < u.length; d++) dot += u[d] * w[d];
-      if (dot >= threshold) {
-        const [a, b] = cmp(items[i].id, items[j].id) <= 0 ? [items[i], items[j]] : [items[j], items[i]];
-        const la = a.labels;
-        const lb = b.labels;
-        out.push({ a: a.id, b: b.id, cosine: dot, different_labels: !!la && !!lb && !sameSet(la, lb) });
-      }
-    }
+  for (let k = 0; k < pairs.i.length; k++) {
+    let [a, b] = [ids[pairs.i[k]], ids[pairs.j[k]]];
+    if (cmp(b, a) < 0) [a, b] = [b, a];
+    out.push({ a, b, cosine: pairs.cos[k], different_labels: labelledDifferently(labels(a), labels(b)) });
   }
   return out.sort((x, y) => y.cosine - x.cosine || cmp(x.a, y.a) || cmp(x.b, y.b));
+}
+
+/**
+ * Every pair with cosine >= threshold, most similar first (ties: ids), exactly, in plain JS
+ * (blocked, O(n²·d)): small sets. Folders of any size go through classifiers/similarity, which
+ * runs the same search as matrix products in a worker thread.
+ */
+export function nearDuplicates(items: readonly EmbeddedImage[], threshold = DEFAULT_DUPLICATE_THRESHOLD): DuplicatePair[] {
+  const dim = items[0]?.embedding.length ?? 0;
+  const rows = new Float32Array(items.length * dim);
+  items.forEach((it, r) => {
+    if (it.embedding.length !== dim) throw new RangeError(`embedding lengths differ: ${items[0].id} vs ${it.id}`);
+    let norm = 0;
+    for (let i = 0; i < dim; i++) norm += it.embedding[i] * it.embedding[i];
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let i = 0; i < dim; i++) rows[r * dim + i] = it.embedding[i] / norm;
+  });
+  const byId = new Map(items.map((it) => [it.id, it.labels]));
+  // float32 rounding must not drop an exact duplicate at threshold 1
+  return toDuplicatePairs(pairsAboveJs(rows, dim, threshold - 1e-6), items.map((it) => it.id), (id) => byId.get(id));
 }

@@ -3,11 +3,10 @@
 // kappa); suspect labels; optionally near duplicates (given embeddings) and the description probe.
 import type { AuditEntry, ClassifierKind, Prediction, Review, Sidecar } from '../types';
 import { NONE_LABEL, Z95, cohenKappa, confusionFromCells } from './stats';
-import { nearDuplicates, DEFAULT_DUPLICATE_THRESHOLD } from './labelIssues';
+import type { NearDuplicates } from './labelIssues';
 import type { ProbeResult } from './probe';
 import { topCategory } from './sampling';
 import {
-  DECIDED_STATUSES,
   confidenceSection,
   flagSection,
   hallucinationSection,
@@ -27,9 +26,8 @@ export interface ReportOptions {
   now?: string;
   /** How many suspect labels to list per zero-shot checkpoint (all are counted). Default 20. */
   suspectLimit?: number;
-  /** Image embeddings by relPath, for near duplicates. Leave out to skip that section. */
-  embeddings?: ReadonlyMap<string, ArrayLike<number>>;
-  duplicateThreshold?: number;
+  /** Near duplicates found from the embeddings (classifiers/similarity). Leave out to skip that section. */
+  duplicates?: NearDuplicates;
   /** A description-ignored probe result to include. */
   probe?: ProbeResult;
 }
@@ -107,16 +105,9 @@ export function buildReport(images: readonly ReportImage[], opts: ReportOptions 
     agreement: agreement(images),
     warnings,
   };
-  if (opts.embeddings) {
-    const threshold = opts.duplicateThreshold ?? DEFAULT_DUPLICATE_THRESHOLD;
-    const items = images
-      .filter((img) => opts.embeddings!.has(img.relPath))
-      .map((img) => {
-        const r = img.sidecar?.review;
-        return { id: img.relPath, embedding: opts.embeddings!.get(img.relPath)!, labels: r && DECIDED_STATUSES.includes(r.status) ? r.labels : null };
-      });
-    const pairs = nearDuplicates(items, threshold);
-    report.near_duplicates = { threshold, pairs, different_labels: pairs.filter((p) => p.different_labels).length };
+  if (opts.duplicates) {
+    const { threshold, pairs, clusters } = opts.duplicates;
+    report.near_duplicates = { threshold, pairs, different_labels: pairs.filter((p) => p.different_labels).length, clusters };
   }
   if (opts.probe) {
     report.description_probe = opts.probe;

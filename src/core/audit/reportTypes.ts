@@ -131,7 +131,8 @@ export interface TrustReport {
   images: { total: number; with_sidecar: number; corrupt: number };
   groups: GroupReport[];
   agreement: AgreementReport[];
-  near_duplicates?: { threshold: number; pairs: DuplicatePair[]; different_labels: number };
+  /** clusters: images joined by chains of pairs (union-find), largest first. */
+  near_duplicates?: { threshold: number; pairs: DuplicatePair[]; different_labels: number; clusters: string[][] };
   description_probe?: ProbeResult;
   warnings: string[];
 }

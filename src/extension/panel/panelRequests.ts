@@ -75,7 +75,7 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
         host.log.info(`Audit: undid the verdict on ${undone.id} (${undone.classifier})`);
         return undone;
       }),
-    requestDashboard: async () => dashboardData(trustReport(await inputs(), host.folderName)),
+    requestDashboard: async () => dashboardData(await trustReport(await inputs(), host.folderName)),
     requestLabelIssues: async () => labelIssues(await inputs()),
   };
 }

@@ -3,36 +3,38 @@
 // without loading a model). Pure Node (no vscode): unit tested.
 import { buildReport, type ReportImage } from '../../core/audit/report';
 import { reportCharts } from '../../core/audit/reportCharts';
-import { DEFAULT_DUPLICATE_THRESHOLD, nearDuplicates } from '../../core/audit/labelIssues';
-import { DECIDED_STATUSES } from '../../core/audit/reportSections';
+import { DEFAULT_DUPLICATE_THRESHOLD, type NearDuplicates } from '../../core/audit/labelIssues';
+import { folderNearDuplicates } from '../../classifiers/similarity/nearDuplicates';
 import type { TrustReport } from '../../core/audit/reportTypes';
-import { folderEmbeddings, type EmbeddingKey } from '../../classifiers/zeroShot/embeddingCache';
+import { folderMatrix, type FolderMatrix } from '../../classifiers/zeroShot/folderEmbeddings';
 import type { DashboardData, LabelIssues } from '../../shared/auditData';
 import type { SessionImage } from './reviewSession';
 
-/**
- * Near duplicates compare every pair (O(n²·d)) on the extension host's thread: above this many
- * embedded images the panel leaves them to `image-triage report --duplicates`.
- */
-export const DUPLICATE_LIMIT = 3000;
-
 export interface TrustInputs {
   images: ReportImage[];
-  embeddings: { key: EmbeddingKey | null; byRelPath: Map<string, Float32Array> };
+  /** The cached embeddings of the folder's most used zero-shot checkpoint (only its images' rows). */
+  embeddings: FolderMatrix;
 }
 
 export async function trustInputs(all: readonly SessionImage[], embeddingsDir: string): Promise<TrustInputs> {
   const images = [...all]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((i) => ({ relPath: i.id, sidecar: i.sidecar, ...(i.sidecarError ? { sidecarError: i.sidecarError } : {}) }));
-  return { images, embeddings: await folderEmbeddings(images, embeddingsDir) };
+  return { images, embeddings: await folderMatrix(images, embeddingsDir) };
 }
 
-const withinLimit = (t: TrustInputs) => t.embeddings.byRelPath.size > 1 && t.embeddings.byRelPath.size <= DUPLICATE_LIMIT;
+/**
+ * Near duplicates of the folder at any size: the same search as `report --duplicates`, in a
+ * worker thread, so the extension host never blocks.
+ */
+export function duplicatesOf(t: TrustInputs, threshold = DEFAULT_DUPLICATE_THRESHOLD, signal?: AbortSignal): Promise<NearDuplicates & { seconds: number }> {
+  return folderNearDuplicates(t.images, t.embeddings, threshold, { signal });
+}
 
-/** The folder's trust report; near duplicates included when embeddings are cached (and few enough). */
-export function trustReport(t: TrustInputs, folder: string, now?: string): TrustReport {
-  return buildReport(t.images, { folder, now, ...(withinLimit(t) ? { embeddings: t.embeddings.byRelPath } : {}) });
+/** The folder's trust report; near duplicates included when embeddings are cached. */
+export async function trustReport(t: TrustInputs, folder: string, now?: string): Promise<TrustReport> {
+  const duplicates = t.embeddings.ids.length > 1 ? await duplicatesOf(t) : undefined;
+  return buildReport(t.images, { folder, now, duplicates });
 }
 
 /** The report and its SVG charts (inline flavour: they take the page's text colour). */
@@ -48,27 +50,23 @@ export function dashboardData(report: TrustReport): DashboardData {
  * likely first. Near duplicates: image pairs whose cached embeddings have a cosine of at least the
  * threshold; a pair with different human labels is marked.
  */
-export function labelIssues(t: TrustInputs, threshold = DEFAULT_DUPLICATE_THRESHOLD): LabelIssues {
+export async function labelIssues(t: TrustInputs, threshold = DEFAULT_DUPLICATE_THRESHOLD): Promise<LabelIssues> {
   const report = buildReport(t.images, { suspectLimit: Number.POSITIVE_INFINITY });
   const zs = report.groups.filter((g) => g.classifier === 'zero-shot' && g.suspect_labels).sort((a, b) => b.predictions - a.predictions)[0];
   const s = zs?.suspect_labels;
   const suspect = s
     ? { checkpoint: zs.checkpoint, checked: s.checked, flagged: s.flagged, ranked: s.ranked.filter((x) => x.flagged || !x.labels.includes(x.predicted)) }
     : null;
-  const byRel = new Map(t.images.map((i) => [i.relPath, i]));
-  const items = [...t.embeddings.byRelPath].map(([id, embedding]) => {
-    const r = byRel.get(id)?.sidecar?.review;
-    return { id, embedding, labels: r && DECIDED_STATUSES.includes(r.status) ? r.labels : null };
-  });
-  const pairs = withinLimit(t) ? nearDuplicates(items, threshold) : [];
+  const d = t.embeddings.ids.length > 1 ? await duplicatesOf(t, threshold) : { pairs: [], clusters: [] };
+  const pairs = d.pairs;
   return {
     suspect,
     duplicates: {
       checkpoint: t.embeddings.key?.model ?? null,
       threshold,
-      embedded: items.length,
-      ...(items.length > DUPLICATE_LIMIT ? { limit: DUPLICATE_LIMIT } : {}),
+      embedded: t.embeddings.ids.length,
       pairs,
+      clusters: d.clusters,
       differentLabels: pairs.filter((p) => p.different_labels).length,
     },
   };

@@ -1,3 +1,4 @@
+import { folderNearDuplicates } from '../../../src/classifiers/similarity/nearDuplicates';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { indexFolder } from '../../../src/core/folderIndex';
@@ -184,7 +185,12 @@ test('near duplicates (given embeddings) and the description probe are included 
     ['img07.png', [0, 1]],
   ]);
   const probe = descriptionProbe([{ id: 'x', original: ['cat'], shuffled: ['cat'], namesOnly: ['cat'] }]);
-  const r = buildReport(await indexFolder(dir), { embeddings, duplicateThreshold: 0.99, probe });
+  const images = await indexFolder(dir);
+  const ids = [...embeddings.keys()];
+  const rows = { ids, dim: 2, vectors: Float32Array.from(ids.flatMap((id) => normalised(embeddings.get(id)!))) };
+  const duplicates = await folderNearDuplicates(images, rows, 0.99);
+  assert.deepEqual(duplicates.clusters, [['img01.png', 'img02.png', 'img03.png']], 'one cluster joins the three pairs');
+  const r = buildReport(images, { duplicates, probe });
   // img01/02 both [cat]; img01/03 and img02/03: [cat] vs [dog] → different labels. img07 is pending.
   assert.deepEqual(r.near_duplicates!.pairs.map((p) => [p.a, p.b, p.different_labels]), [
     ['img01.png', 'img02.png', false],
@@ -195,3 +201,8 @@ test('near duplicates (given embeddings) and the description probe are included 
   assert.equal(r.description_probe!.descriptions_ignored, true);
   assert.ok(r.warnings.some((w) => /Descriptions look ignored/.test(w)));
 });
+
+function normalised(v: number[]): number[] {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}

@@ -50,7 +50,7 @@ test('the dashboard holds the core report and its charts; hallucination with its
   imgs.slice(0, 3).forEach((img, i) => (img.sidecar = applyVerdict(img.sidecar!, { verdict: verdicts[i], classifier: 'zero-shot', by: 't' })));
   const t = await trustInputs(imgs, await embeddingsDir());
   assert.deepEqual(t.images.map((i) => i.relPath), ['blue.png', 'blue2.png', 'green.png', 'red.png'], 'in id order');
-  const data = dashboardData(trustReport(t, 'photos', '2025-01-01T00:00:00.000Z'));
+  const data = dashboardData(await trustReport(t, 'photos', '2025-01-01T00:00:00.000Z'));
   const g = data.report.groups[0];
   assert.equal(data.report.folder, 'photos');
   assert.equal(g.checkpoint, 'tiny-clip');
@@ -69,7 +69,7 @@ test('the dashboard holds the core report and its charts; hallucination with its
 
 test('label issues: suspect labels where the model prefers another category; duplicates from embeddings', async () => {
   const t = await trustInputs(images(), await embeddingsDir());
-  const issues = labelIssues(t);
+  const issues = await labelIssues(t);
   assert.equal(issues.suspect?.checkpoint, 'tiny-clip');
   assert.equal(issues.suspect?.checked, 3, 'the three reviewed images');
   assert.deepEqual(issues.suspect?.ranked.map((s) => s.id).sort(), ['blue2.png', 'red.png'], 'the accepted blue.png is not suspect');
@@ -88,7 +88,7 @@ test('label issues: suspect labels where the model prefers another category; dup
   assert.deepEqual(shown('suspect'), issues.suspect!.ranked.map((s) => s.id));
   assert.deepEqual(applyFilter(all, { ...DEFAULT_FILTER, issue: 'suspect' }, null), [], 'nothing while the host has not answered');
   assert.equal(applyFilter(all, DEFAULT_FILTER, issueRanks(issues, '')).length, 4);
-  assert.match(issueSummary(issues, 'duplicates'), /^1 near-duplicate pair \(cosine ≥ 0.95, tiny-clip\), 1 with different human labels; 4 images compared/);
+  assert.match(issueSummary(issues, 'duplicates'), /^1 near-duplicate pair \(cosine ≥ 0.95, tiny-clip\), 1 cluster, 1 with different human labels; 4 images compared/);
   assert.match(issueSummary(issues, 'suspect'), /^2 suspect labels of 3 reviewed/);
   assert.match(issueOf(issues, 'suspect', 'red.png')!, /labelled green; .* prefers "red"/);
   assert.match(issueOf(issues, 'duplicates', 'blue2.png')!, /blue\.png \(cosine 1\.000, different labels\)/);
@@ -97,11 +97,11 @@ test('label issues: suspect labels where the model prefers another category; dup
 
 test('without cached embeddings or zero-shot predictions the filters say what is needed', async () => {
   const t = await trustInputs(images(), mkdtempSync(path.join(os.tmpdir(), 'it-noemb-')));
-  const issues = labelIssues(t);
+  const issues = await labelIssues(t);
   assert.equal(issues.duplicates.embedded, 0);
   assert.deepEqual(issues.duplicates.pairs, []);
   assert.match(issueSummary(issues, 'duplicates'), /need cached zero-shot image embeddings/);
-  const none = labelIssues({ images: [], embeddings: { key: null, byRelPath: new Map() } });
+  const none = await labelIssues({ images: [], embeddings: { key: null, dim: 0, ids: [], vectors: new Float32Array(0), missing: [] } });
   assert.equal(none.suspect, null);
   assert.match(issueSummary(none, 'suspect'), /need zero-shot predictions/);
   assert.equal(issueSummary(null, 'suspect'), 'Finding suspect labels…');
@@ -111,7 +111,7 @@ test('the trust report export writes md (with chart files), html and json', asyn
   const dir = mkdtempSync(path.join(os.tmpdir(), 'it-export-'));
   const imgs = images();
   imgs[0].sidecar = applyVerdict(imgs[0].sidecar!, { verdict: 'hallucinated', classifier: 'zero-shot', by: 't' });
-  const report = trustReport(await trustInputs(imgs, dir), 'photos', '2025-01-01T00:00:00.000Z');
+  const report = await trustReport(await trustInputs(imgs, dir), 'photos', '2025-01-01T00:00:00.000Z');
   assert.equal(reportFormatOf('a/b.MD'), 'md');
   assert.equal(reportFormatOf('x.htm'), 'html');
   assert.equal(reportFormatOf('x.json'), 'json');

@@ -1,0 +1,106 @@
+// Near duplicates at any size: exact threshold search by blocked matrix products (ONNX Runtime's
+// SGEMM in a worker thread, so neither the extension host nor the CLI's event loop blocks), joined
+// into clusters with union-find. The one implementation behind `report --duplicates` and the panel.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { abortError } from '../../core/cancel';
+import { clustersOf, pairsAboveJs, type PairList } from '../../core/similarity/clusters';
+import { DEFAULT_DUPLICATE_THRESHOLD, toDuplicatePairs, type NearDuplicates } from '../../core/audit/labelIssues';
+import { DECIDED_STATUSES } from '../../core/audit/reportSections';
+import type { ReportImage } from '../../core/audit/report';
+
+export interface DuplicateSearch {
+  n: number;
+  threshold: number;
+  pairs: PairList;
+  /** Row indices of each cluster (2+ rows), largest first. */
+  clusters: number[][];
+  seconds: number;
+}
+
+export interface DuplicateOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  /** Rows per block (default 2048). */
+  block?: number;
+  /** ORT threads (default: all). */
+  threads?: number;
+  /** Below this many rows the search runs inline in plain JS (default 256). */
+  inlineBelow?: number;
+}
+
+function workerFile(): string {
+  const js = path.join(__dirname, 'dupWorker.js');
+  return existsSync(js) ? js : path.join(__dirname, 'dupWorker.ts');
+}
+
+/** Every pair of normalised rows with cosine ≥ threshold, and their union-find clusters. */
+export async function findNearDuplicates(vectors: Float32Array, dim: number, threshold: number, opts: DuplicateOptions = {}): Promise<DuplicateSearch> {
+  const n = dim ? Math.floor(vectors.length / dim) : 0;
+  const start = performance.now();
+  if (opts.signal?.aborted) throw abortError();
+  // float32 rounding must not drop an exact duplicate at threshold 1
+  const t = threshold - 1e-6;
+  const pairs = n < (opts.inlineBelow ?? 256) ? pairsAboveJs(vectors, dim, t) : await inWorker(vectors, dim, t, opts);
+  return { n, threshold, pairs, clusters: clustersOf(n, pairs), seconds: (performance.now() - start) / 1000 };
+}
+
+function inWorker(vectors: Float32Array, dim: number, threshold: number, opts: DuplicateOptions): Promise<PairList> {
+  const file = workerFile();
+  const worker = file.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true }) : new Worker(file);
+  return new Promise<PairList>((resolve, reject) => {
+    const stop = () => {
+      void worker.terminate();
+      reject(abortError());
+    };
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    const finish = () => {
+      opts.signal?.removeEventListener('abort', stop);
+      void worker.terminate();
+    };
+    worker.on('message', (m: { progress?: { done: number; total: number }; pairs?: PairList; error?: string }) => {
+      if (m.progress) return opts.onProgress?.(m.progress.done, m.progress.total);
+      finish();
+      if (m.pairs) resolve(m.pairs);
+      else reject(new Error(`near-duplicate search failed: ${m.error}`));
+    });
+    worker.on('error', (e) => {
+      finish();
+      reject(e);
+    });
+    // A copy goes to the worker: the caller keeps its matrix (the panel searches it too).
+    worker.postMessage({ vectors: vectors.slice(), dim, threshold, block: opts.block ?? 2048, threads: opts.threads ?? 0 });
+  });
+}
+
+/** The rows of a folder's embedded images (classifiers/zeroShot/folderEmbeddings). */
+export interface EmbeddedRows {
+  ids: readonly string[];
+  dim: number;
+  vectors: Float32Array;
+}
+
+/**
+ * The report's near-duplicate section for a folder: pairs with ids and label disagreements, and the
+ * clusters. `report --duplicates` and the panel both call this.
+ */
+export async function folderNearDuplicates(
+  images: readonly ReportImage[],
+  rows: EmbeddedRows,
+  threshold = DEFAULT_DUPLICATE_THRESHOLD,
+  opts: DuplicateOptions = {},
+): Promise<NearDuplicates & { seconds: number }> {
+  const s = await findNearDuplicates(rows.vectors, rows.dim, threshold, opts);
+  const labels = new Map<string, readonly string[] | null>();
+  for (const img of images) {
+    const r = img.sidecar?.review;
+    labels.set(img.relPath, r && DECIDED_STATUSES.includes(r.status) ? r.labels : null);
+  }
+  return {
+    threshold,
+    pairs: toDuplicatePairs(s.pairs, rows.ids, (id) => labels.get(id)),
+    clusters: s.clusters.map((c) => c.map((i) => rows.ids[i]).sort()),
+    seconds: s.seconds,
+  };
+}

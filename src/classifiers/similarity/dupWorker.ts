@@ -11,12 +11,14 @@ export interface DupRequest {
   threshold: number;
   block: number;
   threads: number;
+  /** Set to 1 by the main thread to stop after the current block (a worker is never terminated inside ORT). */
+  cancel: Int32Array;
 }
 
 const port = parentPort!;
 port.on('message', async (req: DupRequest) => {
   try {
-    const { vectors, dim, threshold, block, threads } = req;
+    const { vectors, dim, threshold, block, threads, cancel } = req;
     const n = Math.floor(vectors.length / dim);
     const session = await ort.InferenceSession.create(pairsAboveModel(), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
     const t = new ort.Tensor('float32', Float32Array.of(threshold), [1]);
@@ -31,6 +33,11 @@ port.on('message', async (req: DupRequest) => {
     for (let bi = 0; bi < n; bi += block) {
       const a = rows(bi);
       for (let bj = bi; bj < n; bj += block) {
+        if (Atomics.load(cancel, 0)) {
+          await session.release();
+          port.postMessage({ cancelled: true });
+          return;
+        }
         const out = await session.run({ a, b: rows(bj), t });
         const idx = out.idx.data as BigInt64Array;
         const cos = out.cos.data as Float32Array;

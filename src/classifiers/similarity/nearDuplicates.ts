@@ -50,8 +50,11 @@ function inWorker(vectors: Float32Array, dim: number, threshold: number, opts: D
   const file = workerFile();
   const worker = file.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true }) : new Worker(file);
   return new Promise<PairList>((resolve, reject) => {
+    // Terminating a worker inside ORT's native code aborts the process: it is asked to stop
+    // between blocks instead, and terminated once it says so.
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
     const stop = () => {
-      void worker.terminate();
+      Atomics.store(cancel, 0, 1);
       reject(abortError());
     };
     opts.signal?.addEventListener('abort', stop, { once: true });
@@ -59,8 +62,8 @@ function inWorker(vectors: Float32Array, dim: number, threshold: number, opts: D
       opts.signal?.removeEventListener('abort', stop);
       void worker.terminate();
     };
-    worker.on('message', (m: { progress?: { done: number; total: number }; pairs?: PairList; error?: string }) => {
-      if (m.progress) return opts.onProgress?.(m.progress.done, m.progress.total);
+    worker.on('message', (m: { progress?: { done: number; total: number }; pairs?: PairList; error?: string; cancelled?: boolean }) => {
+      if (m.progress) return Atomics.load(cancel, 0) ? undefined : opts.onProgress?.(m.progress.done, m.progress.total);
       finish();
       if (m.pairs) resolve(m.pairs);
       else reject(new Error(`near-duplicate search failed: ${m.error}`));
@@ -70,7 +73,7 @@ function inWorker(vectors: Float32Array, dim: number, threshold: number, opts: D
       reject(e);
     });
     // A copy goes to the worker: the caller keeps its matrix (the panel searches it too).
-    worker.postMessage({ vectors: vectors.slice(), dim, threshold, block: opts.block ?? 2048, threads: opts.threads ?? 0 });
+    worker.postMessage({ vectors: vectors.slice(), dim, threshold, block: opts.block ?? 2048, threads: opts.threads ?? 0, cancel });
   });
 }
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clickContextMenuItem, makeImageWorkspace, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, waitUntil } from './harness';
+import { clickContextMenuItem, makeImageWorkspace, notificationText, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, waitUntil } from './harness';
 import { parseCategories } from '../../src/core/categories';
 
 scenario('categories: "Create categories.json…" writes and opens the example; a broken file is named in the error', async (t) => {
@@ -27,18 +27,15 @@ scenario('categories: "Create categories.json…" writes and opens the example; 
   const { set } = parseCategories(text, file);
   assert.deepEqual(set.categories.map((c) => c.name), ['warranty_claim', 'shipping_damage', 'misuse']);
   await page.getByRole('tab', { name: /categories\.json/ }).first().waitFor({ timeout: 10_000 });
-  const toasts = page.locator('.notifications-toasts');
-  await waitUntil('the hint to edit the file', async () => /Edit the categories in categories\.json/.test(await toasts.innerText()));
+  await notificationText(page, 'Edit the categories in categories.json', 15_000);
 
   // Break the file: the error names it and says what to do.
   fs.writeFileSync(file, '{ "mode": "single_label", "categories": [ { "name": "only_one" } ] }');
   await page.keyboard.press('Escape');
   await rightClickTreeItem(page, 'images');
   await clickContextMenuItem(page, 'Classify Images');
-  const err = await waitUntil('an error naming the categories file', async () => {
-    const shown = await toasts.innerText();
-    return shown.includes(file) && /problem/.test(shown) ? shown : null;
-  }, 20_000);
+  const err = await notificationText(page, file, 20_000);
+  assert.match(err, /problem/);
   assert.match(err, /Fix the file, save it, and run Classify Images again/);
   await screenshot(page, 'categories-error');
   assert.equal(fs.readdirSync(images).filter((f) => f.endsWith('.labels.json')).length, 0, 'nothing was classified');

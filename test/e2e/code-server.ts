@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODE_SERVER_ENTRY, CODE_SERVER_NODE, REPO_ROOT, tmpRoot } from './paths';
+import { CODE_SERVER_ENTRY, CODE_SERVER_NODE, REPO_ROOT, themeId, tmpRoot } from './paths';
 import { processTree } from './proc';
 
 export interface CodeServerOptions {
@@ -111,8 +111,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const configFile = path.join(tmpDir, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const writeSettings = (s: Record<string, unknown>) =>
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...DEFAULT_SETTINGS, ...s }, null, 2));
+  const writeSettings = (s: Record<string, unknown>) => {
+    const theme = s['workbench.colorTheme'];
+    const all = { ...DEFAULT_SETTINGS, ...s, ...(typeof theme === 'string' ? { 'workbench.colorTheme': themeId(theme) } : {}) };
+    fs.writeFileSync(settingsFile, JSON.stringify(all, null, 2));
+  };
   writeSettings(opts.settings ?? {});
 
   const extensionDir = opts.extensionDir === undefined ? REPO_ROOT : opts.extensionDir;

@@ -19,6 +19,16 @@ export function vscodeVersion(): [number, number] {
   return [major, minor];
 }
 
+/**
+ * A colour theme's id on this VS Code: 1.100 names them "Default Dark Modern", "Default Light
+ * Modern", …; later versions dropped "Default " (but kept "Default High Contrast").
+ */
+export function themeId(name: string): string {
+  const [major, minor] = vscodeVersion();
+  const renamed = major > 1 || minor >= 106;
+  return renamed && /^Default (Dark|Light)/.test(name) ? name.slice('Default '.length) : name;
+}
+
 /** True when this VS Code can send images to a chat model (the Language Model API's image input, 1.106+). */
 export function lmImagesSupported(): boolean {
   const [major, minor] = vscodeVersion();

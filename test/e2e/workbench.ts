@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { OUTPUT_DIR } from './paths';
+import { OUTPUT_DIR, themeId } from './paths';
 
 /** Escapes text for use inside a RegExp. */
 function re(text: string): string {
@@ -172,7 +172,8 @@ export async function themeKind(page: Page): Promise<ThemeKind> {
 export async function setTheme(page: Page, themeName: string, timeoutMs = 30_000): Promise<ThemeKind> {
   const before = await page.locator('.monaco-workbench').getAttribute('class');
   await runCommandFromPalette(page, 'Preferences: Color Theme', timeoutMs);
-  await pickOption(page, themeName, themeName, timeoutMs);
+  const id = themeId(themeName);
+  await pickOption(page, id, id, timeoutMs);
   await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
   // The class list changes when the theme is applied (unless it already was the theme).
   const deadline = Date.now() + 5_000;

@@ -13,12 +13,18 @@ import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
 import { writeReportFile } from '../../core/audit/reportFiles';
 import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
+import { GATE_FIELDS, GateSyntaxError, describeFailure, evaluateGate, parseGate, type GateCondition } from '../../core/audit/gate';
+import { reportProbe } from './reportProbe';
 
 export const REPORT_USAGE =
   'usage: image-triage report <folder> [--format md|html|json] [--out <file>] [--suspects N] [--duplicates <cosine>] [--cache-dir <dir>]\n' +
   '  --duplicates lists near-duplicate pairs (cosine above the threshold, e.g. 0.95) and the clusters they join into, from the\n' +
   '  cached zero-shot image embeddings (exact, blocked matrix products in a worker thread; any folder size).\n' +
-  '  md is the default. With --out and md, charts are written to <file name>-charts/ beside the report.';
+  '  md is the default. With --out and md, charts are written to <file name>-charts/ beside the report.\n' +
+  '  [--probe N [--seed S] [--model <id|dir>] [--dtype …] [--categories <file>]] runs the description-ignored probe on N images\n' +
+  '  with cached zero-shot embeddings (no image is re-encoded) and fills the report\'s probe section.\n' +
+  '  [--fail-if "<field><op><number>[,…]"] exits 3 naming each failed condition (op: < <= > >= == !=; 5% = 0.05);\n' +
+  '  a field with no data fails. Fields: ' + [...GATE_FIELDS.keys()].join(', ') + '.';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 
@@ -39,7 +45,7 @@ async function duplicates(images: IndexedImage[], dir: string, threshold: number
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir'] });
+  const a = parseArgs(args, { values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir', 'fail-if', 'probe', 'seed', 'model', 'dtype', 'categories'] });
   if (a.positionals.length !== 1) throw new UsageError('report takes one folder');
   const format = choiceFlag(a, 'format', FORMATS) ?? 'md';
   const suspects = intFlag(a, 'suspects', 0, 100000);
@@ -47,15 +53,37 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const root = path.resolve(a.positionals[0]);
   const st = await fs.stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new UsageError(`${a.positionals[0]} is not a folder`);
+  let gate: GateCondition[] | undefined;
+  try {
+    gate = flag(a, 'fail-if') === undefined ? undefined : parseGate(flag(a, 'fail-if')!);
+  } catch (e) {
+    if (e instanceof GateSyntaxError) throw new UsageError(`--fail-if: ${e.message}`);
+    throw e;
+  }
+  const probeSize = intFlag(a, 'probe', 1, 1000);
+  for (const f of ['seed', 'model', 'dtype', 'categories']) if (a.flags.has(f) && probeSize === undefined) throw new UsageError(`--${f} only applies with --probe N`);
 
   const images = await indexFolder(root);
   const dupFlag = flag(a, 'duplicates');
   const duplicateThreshold = dupFlag === undefined ? undefined : Number(dupFlag);
   if (duplicateThreshold !== undefined && !(duplicateThreshold > 0 && duplicateThreshold <= 1)) throw new UsageError('--duplicates takes a cosine threshold in (0, 1], e.g. 0.95');
   const dups = duplicateThreshold === undefined ? undefined : await duplicates(images, path.join(flag(a, 'cache-dir') ?? defaultCacheDir(io.env), 'embeddings'), duplicateThreshold, io);
-  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, duplicates: dups });
+  const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(io.env);
+  const probe = probeSize === undefined ? undefined : await reportProbe(root, images, { size: probeSize, seed: intFlag(a, 'seed', 0, 2 ** 31 - 1) ?? 1, cacheDir, model: flag(a, 'model'), dtype: flag(a, 'dtype'), categories: flag(a, 'categories') }, io);
+  const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, duplicates: dups, probe });
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
+  const code = await emit(report, format, out, io);
+  if (!gate) return code;
+  const g = evaluateGate(report, gate);
+  if (g.passed) {
+    io.err(`quality gate passed: ${gate.map((c) => c.text).join(', ')}\n`);
+    return code;
+  }
+  io.err(`quality gate FAILED (${g.failures.length}):\n${g.failures.map((f) => `  ${describeFailure(f)}\n`).join('')}`);
+  return 3;
+}
 
+async function emit(report: ReturnType<typeof buildReport>, format: (typeof FORMATS)[number], out: string | undefined, io: CliIO): Promise<number> {
   if (!out) {
     io.out(format === 'json' ? renderJson(report) : format === 'html' ? renderHtml(report) : renderMarkdown(report).text);
     return 0;

@@ -39,7 +39,7 @@ export function hallucinationSection(entries: readonly { relPath: string; entry:
   let awaiting = 0;
   for (const { relPath, entry } of entries) {
     if (entry.status === 'awaiting') awaiting++;
-    else if (entry.verdict) {
+    else if (entry.verdict || entry.category_correct !== undefined) {
       const prev = latest.get(relPath);
       if (!prev || (entry.at ?? '') >= (prev.at ?? '')) latest.set(relPath, entry);
     }
@@ -49,11 +49,14 @@ export function hallucinationSection(entries: readonly { relPath: string; entry:
   let catKnown = 0;
   let catWrong = 0;
   for (const e of latest.values()) {
-    verdicts[e.verdict!]++;
-    const cats = e.predicted_labels.length ? e.predicted_labels : [NONE_LABEL];
-    for (const c of new Set(cats)) {
-      if (!perCat.has(c)) perCat.set(c, zeroVerdicts());
-      perCat.get(c)![e.verdict!]++;
+    // A category-only verdict (zero-shot, e.g. a certification unit) counts for category_wrong only.
+    if (e.verdict) {
+      verdicts[e.verdict]++;
+      const cats = e.predicted_labels.length ? e.predicted_labels : [NONE_LABEL];
+      for (const c of new Set(cats)) {
+        if (!perCat.has(c)) perCat.set(c, zeroVerdicts());
+        perCat.get(c)![e.verdict]++;
+      }
     }
     if (e.verdict !== 'skip' && e.category_correct !== undefined) {
       catKnown++;
@@ -63,7 +66,7 @@ export function hallucinationSection(entries: readonly { relPath: string; entry:
   const judged = (v: VerdictCounts) => v.accurate + v.partly + v.hallucinated;
   const n = judged(verdicts);
   return {
-    audited: latest.size,
+    audited: [...latest.values()].filter((e) => e.verdict).length,
     judged: n,
     awaiting,
     verdicts,

@@ -31,3 +31,19 @@ test('trust report: auto-accepted reviews are counted, never taken as human labe
   assert.equal(g.review.accuracy.n, 1);
   assert.equal(g.review.accuracy.k, 0, 'only the human override counts: the prediction was wrong there');
 });
+
+test('trust report: category-only verdicts (certification units) count for category_wrong, not for hallucination', async () => {
+  const { done } = await import('../audit/fixtures');
+  const p = () => pred({ classifier: 'zero-shot', top: 'cat', scores: { cat: 0.9, dog: 0.05, bird: 0.05 } });
+  const entry = (ok: boolean) => {
+    const e = done({ verdict: 'accurate', classifier: 'zero-shot', checkpoint: 'clip-B32', predicted_labels: ['cat'], category_correct: ok });
+    delete e.verdict;
+    return e;
+  };
+  const images = [true, true, false].map((ok, i) => ({ relPath: `${i}.png`, sidecar: sidecar(`${i}.png`, { preds: [p()], audit: [entry(ok)] }) }));
+  const h = buildReport(images).groups[0].hallucination;
+  assert.equal(h.category_wrong.n, 3);
+  assert.equal(h.category_wrong.k, 1);
+  assert.equal(h.judged, 0);
+  assert.equal(h.audited, 0);
+});

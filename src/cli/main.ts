@@ -12,6 +12,7 @@ import { MODEL_INFO_USAGE, modelCommand } from './commands/modelInfo';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { certifyCommand } from './commands/certify';
 import { acceptCommand } from './commands/accept';
+import { adaptCommand } from './commands/adapt';
 import { SEARCH_USAGE, searchCommand } from './commands/search';
 
 const VERSION = '0.1.0';
@@ -25,6 +26,7 @@ usage: image-triage show <image> [--json]
 usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> [--verdict …] [--category-right | --category-wrong <name>] …
 usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--threshold T] [--size N] [--seed S] [--json]
 usage: image-triage accept <folder> --auto --max-error 0.02 [--json] | accept <folder> --undo <run id>
+usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--model …] [--dtype …] [--cache-dir …]   (learn from corrections)
 usage: image-triage report <folder> --format md|html|json [--out <file>]
 ${EXPORT_USAGE}
 ${MODEL_INFO_USAGE}
@@ -52,6 +54,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await certifyCommand(rest, io);
       case 'accept':
         return await acceptCommand(rest, io);
+      case 'adapt':
+        return await adaptCommand(rest, io);
       case 'search':
         return await searchCommand(rest, io);
       case 'model':

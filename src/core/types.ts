@@ -123,6 +123,21 @@ export interface Prediction extends RoutingCard {
   /** VLM asked by a cascade: the zero-shot result it followed (fingerprint) and the rule that sent it. */
   cascade?: { zero_shot: string; when: string };
   zero_shot?: ZeroShotDetails;
+  /** Set when a linear adapter fitted on human labels produced the scores (image-triage adapt). */
+  adapter?: AdapterInfo;
+}
+
+export interface AdapterInfo {
+  base_checkpoint: string;
+  hash: string;
+  /** Human labels it was fitted on. */
+  labels: number;
+  method: string;
+  /** k-fold cross-validated accuracy on the same labels: adapter and plain zero-shot. */
+  cv_accuracy: number;
+  zero_shot_accuracy: number;
+  folds: number;
+  created_at: string;
 }
 
 /** A failure to classify one image with one classifier. Never a fabricated prediction. */

@@ -6,10 +6,12 @@ import type { DashboardChart, DashboardData } from '../src/shared/auditData';
 import { h, replace } from './dom';
 import { confidenceMix, confusionTable, kpi, pct1, rateCell, table } from './dashboardParts';
 import { importSvg } from './svgImport';
+import { TrustActions } from './trustActions';
 
 export interface DashboardActions {
   refresh(): void;
   exportReport(): void;
+  notify(level: 'info' | 'error', text: string): void;
 }
 
 const warn = (text: string) => h('p', { class: 'dash-warn', role: 'note' }, h('strong', {}, 'Warning: '), text);
@@ -115,15 +117,18 @@ export class Dashboard {
   readonly el: HTMLElement;
   private body: HTMLElement;
   private shown: DashboardData | null | undefined;
+  readonly trust: TrustActions;
 
   constructor(parent: HTMLElement, actions: DashboardActions) {
     const refresh = h('vscode-button', { appearance: 'secondary', 'data-act': 'refresh', 'aria-label': 'Recompute the trust report' }, 'Refresh');
     const exp = h('vscode-button', { appearance: 'secondary', 'data-act': 'export', 'aria-label': 'Export the trust report as HTML, Markdown or JSON' }, 'Export…');
     this.body = h('div', { class: 'dash-body', 'aria-live': 'polite' });
+    this.trust = new TrustActions(actions.notify);
     this.el = h(
       'section',
       { class: 'dashboard', 'aria-label': 'Trust dashboard', tabindex: '-1', hidden: true },
       h('div', { class: 'dash-head' }, h('h2', {}, 'Trust report'), h('span', { class: 'spacer' }), refresh, exp),
+      this.trust.el,
       this.body,
     );
     parent.append(this.el);

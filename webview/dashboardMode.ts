@@ -10,7 +10,7 @@ export class DashboardMode {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(app: HTMLElement, private readonly store: Store, private readonly notices: Notices, private readonly hooks: { render(): void; exportReport(): void }) {
-    this.dashboard = new Dashboard(app, { refresh: () => this.request(), exportReport: () => hooks.exportReport() });
+    this.dashboard = new Dashboard(app, { refresh: () => this.request(), exportReport: () => hooks.exportReport(), notify: (level, text) => notices.show(level, text, 10000) });
   }
 
   get el(): HTMLElement {
@@ -32,6 +32,7 @@ export class DashboardMode {
   private request(): void {
     this.store.dashboard = null;
     void this.fetch();
+    void this.dashboard.trust.refresh();
   }
 
   private async fetch(): Promise<void> {

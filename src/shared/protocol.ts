@@ -14,6 +14,9 @@
 import type { AuditVerdict, ClassifierKind, Confidence, Mode, ReviewStatus, Sidecar } from '../core/types';
 import type { ReviewDecision } from '../core/sidecar';
 import type { AuditState, DashboardData, LabelIssues } from './auditData';
+import type { CertifyState } from '../core/certify/certify';
+import type { AdaptResult } from '../core/adapt/result';
+import type { ProbeResult } from '../core/audit/probe';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
@@ -178,7 +181,24 @@ export const REQUESTS = {
   auditUndo: request<NoParams, { id: string; classifier: ClassifierKind }>('auditUndo'),
   requestDashboard: request<NoParams, DashboardData>('requestDashboard', 120_000),
   requestLabelIssues: request<NoParams, LabelIssues>('requestLabelIssues', 120_000),
+  /** The dashboard's "act on trust" state: the latest certification sample, the human-label counts. */
+  trustState: request<{ maxError: number }, TrustActionsState>('trustState', 120_000),
+  /** Draws or extends the certification sample (as `image-triage certify` without --size). */
+  certifyDraw: request<{ maxError: number }, TrustActionsState>('certifyDraw', 120_000),
+  /** These four answer a refusal (nothing certified, too few labels...) as `refused`, with nothing changed. */
+  autoAccept: request<{ maxError: number }, { runId: string | null; accepted: number; refused?: string }>('autoAccept', 600_000),
+  autoAcceptUndo: request<{ runId: string }, { restored: number; changed: string[]; refused?: string }>('autoAcceptUndo', 600_000),
+  /** Learn from corrections: apply false only fits and cross-validates. */
+  adapt: request<{ apply: boolean }, Omit<AdaptResult, 'cv'>>('adapt', 600_000),
+  runProbe: request<{ size: number }, { result: ProbeResult | null; refused?: string }>('runProbe', 600_000),
 } as const;
+
+export interface TrustActionsState {
+  certify: CertifyState | null;
+  /** Why a draw drew nothing, when so. */
+  refused?: string;
+  labels: { total: number; per_category: Record<string, number>; enough: boolean; min: number };
+}
 
 /** Host → webview. */
 export const NOTIFICATIONS = {

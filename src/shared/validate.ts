@@ -170,7 +170,32 @@ const PARSERS: { [K in WebviewMessageType]: Parser<K> } = {
   auditUndo: bare('auditUndo', true),
   requestDashboard: bare('requestDashboard', true),
   requestLabelIssues: bare('requestLabelIssues', true),
+  trustState: (raw) => ({ type: 'trustState', requestId: raw.requestId as number, maxError: maxErrorOf(raw) }),
+  certifyDraw: (raw) => ({ type: 'certifyDraw', requestId: raw.requestId as number, maxError: maxErrorOf(raw) }),
+  autoAccept: (raw) => ({ type: 'autoAccept', requestId: raw.requestId as number, maxError: maxErrorOf(raw) }),
+  autoAcceptUndo: (raw) => {
+    onlyKeys(raw, ['type', 'requestId', 'runId']);
+    if (typeof raw.runId !== 'string' || !/^aa-[0-9a-z-]{6,60}$/.test(raw.runId)) fail('runId is not an auto-accept run id');
+    return { type: 'autoAcceptUndo', requestId: raw.requestId as number, runId: raw.runId as string };
+  },
+  adapt: (raw) => {
+    onlyKeys(raw, ['type', 'requestId', 'apply']);
+    if (typeof raw.apply !== 'boolean') fail('apply must be true or false');
+    return { type: 'adapt', requestId: raw.requestId as number, apply: raw.apply as boolean };
+  },
+  runProbe: (raw) => {
+    onlyKeys(raw, ['type', 'requestId', 'size']);
+    if (!isInt(raw.size) || (raw.size as number) < 1 || (raw.size as number) > 1000) fail('size must be an integer from 1 to 1000');
+    return { type: 'runProbe', requestId: raw.requestId as number, size: raw.size as number };
+  },
 };
+
+function maxErrorOf(raw: Obj): number {
+  onlyKeys(raw, ['type', 'requestId', 'maxError']);
+  const v = raw.maxError;
+  if (typeof v !== 'number' || !(v > 0 && v < 1)) fail('maxError must be a rate between 0 and 1');
+  return v as number;
+}
 
 /** Every message type the webview may send (the validator's table, as a list). */
 export const WEBVIEW_MESSAGE_TYPES = Object.keys(PARSERS) as WebviewMessageType[];

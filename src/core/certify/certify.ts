@@ -41,11 +41,16 @@ export function certifyScore(p: Prediction): number | null {
 const inGroup = (p: Prediction | undefined, g: CertifyGroup): p is Prediction =>
   !!p && p.checkpoint === g.checkpoint && p.categories_hash === g.categoriesHash;
 
-/** The group with the most predictions of the classifier (zero-shot first when not given). */
+/**
+ * The group with the most unreviewed predictions of the classifier (zero-shot first when not given),
+ * or with the most predictions when none is unreviewed.
+ */
 export function chooseGroup(images: readonly CertifyImage[], classifier?: ClassifierKind): CertifyGroup | null {
+  const pending = images.filter((i) => i.sidecar?.review.status === 'pending');
   for (const kind of classifier ? [classifier] : (['zero-shot', 'vlm'] as ClassifierKind[])) {
     const counts = new Map<string, { g: CertifyGroup; n: number }>();
-    for (const img of images) {
+    const pool = pending.some((i) => i.sidecar?.predictions[kind]) ? pending : images;
+    for (const img of pool) {
       const p = img.sidecar?.predictions[kind];
       if (!p) continue;
       const key = `${p.checkpoint}\u0000${p.categories_hash}`;

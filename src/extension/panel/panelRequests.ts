@@ -11,6 +11,7 @@ import type { RequestHandlers } from './endpoint';
 import { AuditConflictError, type AuditSession } from './auditSession';
 import type { ReviewSession, SessionImage, WriteOutcome } from './reviewSession';
 import { dashboardData, labelIssues, trustInputs, trustReport } from './trustData';
+import { trustActionHandlers } from './trustActions';
 
 export interface PanelRequestHost {
   readonly session: ReviewSession;
@@ -77,5 +78,6 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
       }),
     requestDashboard: async () => dashboardData(await trustReport(await inputs(), host.folderName)),
     requestLabelIssues: async () => labelIssues(await inputs()),
+    ...trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log }),
   };
 }

@@ -77,6 +77,12 @@ test('every request type is answered exactly once: well-formed, malformed, refus
     auditUndo: {},
     requestDashboard: {},
     requestLabelIssues: {},
+    trustState: { maxError: 0.05 },
+    certifyDraw: { maxError: 0.05 },
+    autoAccept: { maxError: 0.05 },
+    autoAcceptUndo: { runId: 'aa-20260101000000-abcdef' },
+    adapt: { apply: false },
+    runProbe: { size: 5 },
   };
   const types = Object.keys(REQUESTS) as RequestType[];
   assert.deepEqual(Object.keys(good).sort(), [...types].sort());

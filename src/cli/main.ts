@@ -14,6 +14,7 @@ import { certifyCommand } from './commands/certify';
 import { acceptCommand } from './commands/accept';
 import { adaptCommand } from './commands/adapt';
 import { SEARCH_USAGE, searchCommand } from './commands/search';
+import { EVAL_USAGE, evalCommand } from './commands/eval';
 
 const VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--model …] 
 usage: image-triage report <folder> --format md|html|json [--out <file>]
 ${EXPORT_USAGE}
 ${MODEL_INFO_USAGE}
+${EVAL_USAGE}
 usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
 
 Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
@@ -60,6 +62,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await searchCommand(rest, io);
       case 'model':
         return await modelCommand(rest, io);
+      case 'eval':
+        return await evalCommand(rest, io);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

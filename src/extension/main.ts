@@ -12,6 +12,7 @@ import { classifyFolder } from './classifyCommand';
 import { openReviewPanel } from './openPanelCommand';
 import { ReviewPanel } from './panel/reviewPanel';
 import { exportTrustReport, startAudit } from './auditCommands';
+import { exportDatasetCommand } from './exportDatasetCommand';
 import type { Env } from './env';
 
 export function activate(ctx: vscode.ExtensionContext) {
@@ -47,6 +48,7 @@ export function activate(ctx: vscode.ExtensionContext) {
     watchProviderSetting(log),
     vscode.commands.registerCommand('imageTriage.startAudit', guard('Start Audit', (arg) => startAudit(env, arg))),
     vscode.commands.registerCommand('imageTriage.exportReport', guard('Export Trust Report', (arg) => exportTrustReport(env, arg))),
+    vscode.commands.registerCommand('imageTriage.exportDataset', guard('Export Dataset', (arg) => exportDatasetCommand(env, arg))),
     vscode.commands.registerCommand('imageTriage.showLog', () => log.show(true)),
   );
   // For tests and other extensions: the same commands as an API.

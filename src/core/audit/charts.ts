@@ -24,7 +24,7 @@ export interface ChartOptions {
   standalone?: boolean;
 }
 
-function doc(width: number, height: number, title: string, body: string, o: ChartOptions): string {
+export function doc(width: number, height: number, title: string, body: string, o: ChartOptions): string {
   const ns = ' xmlns="http://www.w3.org/2000/svg"';
   return (
     `<svg${ns} viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" ` +
@@ -33,7 +33,7 @@ function doc(width: number, height: number, title: string, body: string, o: Char
   );
 }
 
-const n1 = (v: number) => (Math.round(v * 10) / 10).toString();
+export const n1 = (v: number) => (Math.round(v * 10) / 10).toString();
 export const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 export interface Bar {

@@ -68,7 +68,7 @@ export function renderMarkdown(r: TrustReport, o: MarkdownOptions = {}): Rendere
   return { text: lines.join('\n'), files };
 }
 
-const CSS = `
+export const CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #656d76; --line: #d0d7de; --warn-bg: #fff8c5; --warn-line: #d4a72c; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --warn-bg: #3b2e00; --warn-line: #9e6a03; }

@@ -1,0 +1,62 @@
+// Export Dataset as a user meets it: a classified, partly reviewed folder; the review panel's toolbar
+// button → format, labels and options from QuickPicks → the save dialog → an ImageFolder export on
+// disk with the reviewed images only → "Reveal in Explorer" shows it in the explorer.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, treeItem, waitUntil, webviewFrame } from './harness';
+import { makeTriageWorkspace } from './triageWorkspace';
+import { main } from '../../src/cli/main';
+
+const quiet = { out: () => undefined, err: () => undefined, isTTY: false, env: process.env };
+
+async function pickByTyping(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(text);
+  await page.locator('.quick-input-widget').getByRole('option').first().waitFor({ timeout: 5_000 });
+  await page.keyboard.press('Enter');
+}
+
+scenario('export: panel toolbar → Export Dataset… → ImageFolder on disk → Reveal in Explorer', async (t) => {
+  const ws = t.tempDir('e2e-export-');
+  const { folder } = await makeTriageWorkspace(ws, 4);
+  assert.equal(await main(['classify', folder, '--model', path.join(ws, 'models', 'tiny-clip'), '--cache-dir', t.tempDir('e2e-export-cache-')], quiet), 2, 'classified (one broken file)');
+  const colours = ['red.png', 'green.png', 'blue.png'].map((f) => path.join(folder, f));
+  assert.equal(await main(['review', ...colours, '--accept', '--by', 'e2e'], quiet), 0);
+
+  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip' } });
+  t.cleanup(() => server.stop());
+  const page = await t.newPage();
+  await openWorkbench(page, server.url, ws);
+  await rightClickTreeItem(page, 'photos');
+  await clickContextMenuItem(page, 'Open Review Panel');
+  await webviewFrame(page).locator('.card').first().waitFor({ timeout: 60_000 });
+
+  const button = page.locator('.editor-actions .action-label[aria-label*="Export Dataset"]');
+  await button.waitFor({ timeout: 15_000 });
+  await button.click();
+  await pickByTyping(page, 'ImageFolder');
+  await pickByTyping(page, 'Reviewed and auto-accepted');
+  await page.locator('.quick-input-widget').getByText('Split train / val / test').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter'); // no extra options
+  const target = path.join(ws, 'photos-export');
+  const pathBox = page.locator('.quick-input-widget .quick-input-box input');
+  await waitUntil('the save dialog', async () => (await pathBox.inputValue()).endsWith('photos-imagefolder'));
+  await pathBox.fill(target);
+  await page.keyboard.press('Enter');
+
+  await waitUntil('the export on disk', () => fs.existsSync(path.join(target, 'export.json')), 30_000);
+  const summary = JSON.parse(fs.readFileSync(path.join(target, 'export.json'), 'utf8'));
+  assert.equal(summary.exported, 3, 'the three reviewed images');
+  assert.deepEqual(fs.readdirSync(path.join(target, 'train')).sort(), ['blue', 'green', 'red']);
+  assert.ok(!fs.readdirSync(ws).some((n) => n.includes('.tmp')), 'no temporary folder left');
+
+  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Exported 3 of' });
+  await toast.waitFor({ timeout: 15_000 });
+  await screenshot(page, 'export-done');
+  await toast.getByRole('button', { name: 'Reveal in Explorer' }).click();
+  await treeItem(page, 'photos-export').waitFor({ timeout: 15_000 });
+  await waitUntil('the export to be selected in the explorer', async () => (await treeItem(page, 'photos-export').getAttribute('aria-selected')) === 'true');
+}, { timeoutMs: 240_000 });

@@ -7,6 +7,7 @@ import { h, replace } from './dom';
 import { confidenceMix, confusionTable, kpi, pct1, rateCell, table } from './dashboardParts';
 import { importSvg } from './svgImport';
 import { TrustActions } from './trustActions';
+import { evaluationSection } from './evaluationView';
 
 export interface DashboardActions {
   refresh(): void;
@@ -148,6 +149,7 @@ export class Dashboard {
       h('p', { class: 'muted' }, `${r.folder} · ${r.images.total} images, ${r.images.with_sidecar} with sidecars${r.images.corrupt ? `, ${r.images.corrupt} unreadable` : ''} · computed ${new Date(r.generated_at).toLocaleString()}`),
       ...r.warnings.map(warn),
     ];
+    if (data.evaluation) parts.push(evaluationSection(data.evaluation));
     if (!r.groups.length) parts.push(h('p', {}, 'No predictions yet: classify the folder, then start an audit.'));
     r.groups.forEach((g, i) => parts.push(group(g, data.charts.groups[i] ?? [])));
     parts.push(...agreement(r, data.charts.agreement));

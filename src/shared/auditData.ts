@@ -2,6 +2,7 @@
 // host. Plain JSON; shared by the host and the webview. Pure types: no runtime code.
 import type { AuditVerdict, ClassifierKind } from '../core/types';
 import type { TrustReport } from '../core/audit/reportTypes';
+import type { EvalReport } from '../core/eval/evaluate';
 import type { DuplicatePair, SuspectLabel } from '../core/audit/labelIssues';
 
 /** One sampled prediction to audit: an image and the classifier whose prediction is judged. */
@@ -40,6 +41,8 @@ export interface DashboardChart {
 export interface DashboardData {
   report: TrustReport;
   charts: { groups: DashboardChart[][]; agreement: DashboardChart[] };
+  /** The evaluation against folder-name truth (`image-triage eval`), when the folder has it; else null. */
+  evaluation?: { report: EvalReport; charts: DashboardChart[][] } | null;
 }
 
 export interface LabelIssues {

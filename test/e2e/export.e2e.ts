@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, treeItem, waitUntil, webviewFrame } from './harness';
 import { makeTriageWorkspace } from './triageWorkspace';
 import { main } from '../../src/cli/main';
+import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
 
 const quiet = { out: () => undefined, err: () => undefined, isTTY: false, env: process.env };
 
@@ -59,4 +60,35 @@ scenario('export: panel toolbar → Export Dataset… → ImageFolder on disk �
   await toast.getByRole('button', { name: 'Reveal in Explorer' }).click();
   await treeItem(page, 'photos-export').waitFor({ timeout: 15_000 });
   await waitUntil('the export to be selected in the explorer', async () => (await treeItem(page, 'photos-export').getAttribute('aria-selected')) === 'true');
+}, { timeoutMs: 240_000 });
+
+scenario('eval dashboard: a folder-per-class set shows the evaluation against folder names in the Trust dashboard', async (t) => {
+  const ws = t.tempDir('e2e-eval-');
+  const folder = path.join(ws, 'colours');
+  // Red/ holds two red images and an orange one (a mistake the model makes), Green/ two green ones.
+  const files: Record<string, string> = { 'Red/r1.png': 'red', 'Red/r2.png': 'red', 'Red/o1.png': 'orange', 'Green/g1.png': 'green', 'Green/g2.png': 'green' };
+  for (const [rel, colour] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
+    fs.writeFileSync(path.join(folder, rel), await solidColorPng(colour, 48));
+  }
+  fs.writeFileSync(path.join(folder, 'categories.json'), JSON.stringify({ mode: 'single_label', categories: ['red', 'green', 'orange'].map((c) => ({ name: c, description: `something ${c}` })) }));
+  await writeTinyModel(path.join(ws, 'models', 'tiny-clip'), { kind: 'clip' });
+  assert.equal(await main(['classify', folder, '--model', path.join(ws, 'models', 'tiny-clip'), '--cache-dir', t.tempDir('e2e-eval-cache-')], quiet), 0);
+
+  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip' } });
+  t.cleanup(() => server.stop());
+  const page = await t.newPage();
+  await openWorkbench(page, server.url, ws);
+  await rightClickTreeItem(page, 'colours');
+  await clickContextMenuItem(page, 'Open Review Panel');
+  const frame = webviewFrame(page);
+  await frame.locator('.card').first().waitFor({ timeout: 60_000 });
+  await frame.getByRole('tab', { name: /Trust dashboard/ }).click();
+  const section = frame.locator('section.dash-eval');
+  await section.waitFor({ timeout: 30_000 });
+  const kpis = await section.locator('table.dash-eval-kpis tbody tr').first().locator('th, td').allTextContents();
+  assert.equal(kpis[0], '80.0%', `top-1 is 4 of 5 (${kpis.join(' | ')})`);
+  assert.match((await section.textContent()) ?? '', /Per class.*red.*green.*orange/s);
+  await section.scrollIntoViewIfNeeded();
+  await screenshot(page, 'eval-dashboard');
 }, { timeoutMs: 240_000 });

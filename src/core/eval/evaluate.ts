@@ -2,8 +2,7 @@
 // image's parent folder name (CIFAR-10 / ImageNet layouts; matched to category names ignoring case,
 // spaces and underscores) or from human labels (the export's label-source rule, human decisions only).
 // Top-1 is the checkpoint's highest-scoring category (the CLIP protocol), not the card's route.
-import type { IndexedImage } from '../folderIndex';
-import type { Prediction } from '../types';
+import type { Prediction, Sidecar } from '../types';
 import { labelsFor } from '../export/labelSource';
 import { computeMetrics, type EvalSample, type Metrics } from './metrics';
 
@@ -37,8 +36,14 @@ function parentFolder(relPath: string): string | null {
   return parts.length > 1 ? parts[parts.length - 2] : null;
 }
 
+/** What evaluation reads of an image (folderIndex's IndexedImage and the panel's images both fit). */
+export interface EvalImage {
+  relPath: string;
+  sidecar: Sidecar | null;
+}
+
 interface Truthful {
-  img: IndexedImage;
+  img: EvalImage;
   truth: string;
 }
 
@@ -55,7 +60,7 @@ function ranking(p: Prediction, classes: string[]): { ranked: number[]; confiden
   return { ranked, confidence: null, noPrediction: chosen.length === 0, kind: 'card' };
 }
 
-export function evaluate(images: IndexedImage[], opts: { folder: string; truth: TruthSource }): EvalReport {
+export function evaluate(images: readonly EvalImage[], opts: { folder: string; truth: TruthSource }): EvalReport {
   const notes: string[] = [];
   const truthful: Truthful[] = [];
   const unmatched = new Map<string, number>();

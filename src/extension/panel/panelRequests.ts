@@ -76,7 +76,10 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
         host.log.info(`Audit: undid the verdict on ${undone.id} (${undone.classifier})`);
         return undone;
       }),
-    requestDashboard: async () => dashboardData(await trustReport(await inputs(), host.folderName)),
+    requestDashboard: async () => {
+      const t = await inputs();
+      return dashboardData(await trustReport(t, host.folderName), t);
+    },
     requestLabelIssues: async () => labelIssues(await inputs()),
     ...trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log }),
   };

@@ -8,6 +8,8 @@ import { folderNearDuplicates } from '../../classifiers/similarity/nearDuplicate
 import type { TrustReport } from '../../core/audit/reportTypes';
 import { folderMatrix, type FolderMatrix } from '../../classifiers/zeroShot/folderEmbeddings';
 import type { DashboardData, LabelIssues } from '../../shared/auditData';
+import { evaluate } from '../../core/eval/evaluate';
+import { groupCharts } from '../../core/eval/render';
 import type { SessionImage } from './reviewSession';
 
 export interface TrustInputs {
@@ -37,11 +39,18 @@ export async function trustReport(t: TrustInputs, folder: string, now?: string):
   return buildReport(t.images, { folder, now, duplicates });
 }
 
-/** The report and its SVG charts (inline flavour: they take the page's text colour). */
-export function dashboardData(report: TrustReport): DashboardData {
+/** The report and its SVG charts (inline flavour: they take the page's text colour), and the evaluation. */
+export function dashboardData(report: TrustReport, t?: TrustInputs): DashboardData {
   const charts = reportCharts(report, { standalone: false });
   const strip = (c: { title: string; svg: string }) => ({ title: c.title, svg: c.svg });
-  return { report, charts: { groups: charts.groups.map((g) => g.map(strip)), agreement: charts.agreement.map(strip) } };
+  return { report, charts: { groups: charts.groups.map((g) => g.map(strip)), agreement: charts.agreement.map(strip) }, evaluation: t ? evaluationData(t, report.folder) : null };
+}
+
+/** `image-triage eval` against the parent folder names, when any image's folder names a category. */
+export function evaluationData(t: Pick<TrustInputs, 'images'>, folder: string): DashboardData['evaluation'] {
+  const ev = evaluate(t.images, { folder, truth: 'folders' });
+  if (!ev.groups.some((g) => g.n > 0)) return null;
+  return { report: ev, charts: ev.groups.map((g) => groupCharts(g, { standalone: false })) };
 }
 
 /**

@@ -6,6 +6,8 @@
 // - a stale review (the prediction changed after the human decided) → still the human's labels,
 //   source "human", status "stale" in every row: a machine never replaces a human label;
 // - "auto-accepted" (a review the tool made under a certified rule) → its labels, source "auto";
+//   once stale (re-classified, so its certificate is void) it is no label at all: only
+//   --labels predicted takes the current prediction for it;
 // - pending → the effective prediction's labels, source "predicted", only with --labels predicted.
 import type { Prediction, Sidecar } from '../types';
 import { primaryPrediction, predictedLabels } from '../sidecar';
@@ -41,6 +43,12 @@ export function isAutoStatus(status: string): boolean {
 export function labelsFor(sc: Sidecar, mode: LabelsMode): LabelOutcome {
   const status = String(sc.review.status);
   const prediction = effectivePrediction(sc);
+  const voidedAuto = status === 'stale' && !!sc.review.auto;
+  if (voidedAuto) {
+    if (mode !== 'predicted') return { skip: 'auto-accept voided by a new prediction (stale): review it or certify again' };
+    if (!prediction) return { skip: 'no prediction' };
+    return { ok: { labels: predictedLabels(prediction), source: 'predicted', status, stale: true, prediction } };
+  }
   if (HUMAN.has(status)) {
     return { ok: { labels: [...sc.review.labels], source: 'human', status, stale: status === 'stale', prediction } };
   }

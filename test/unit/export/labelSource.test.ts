@@ -18,7 +18,7 @@ test('stale reviews keep the human labels and say stale; a machine never replace
 });
 
 test('"auto-accepted" counts as auto: left out of --labels human, included by default', () => {
-  const auto = sc({ ...review('accepted', ['cat']), status: 'auto-accepted' as Review['status'] });
+  const auto = sc({ ...review('accepted', ['cat']), status: 'auto-accepted' });
   assert.ok('skip' in labelsFor(auto, 'human'));
   const o = labelsFor(auto, 'human+auto');
   assert.ok('ok' in o && o.ok.source === 'auto' && o.ok.labels[0] === 'cat');
@@ -30,4 +30,12 @@ test('pending images take the prediction only with --labels predicted, marked pr
   assert.ok('skip' in dflt && /not reviewed/.test(dflt.skip));
   const o = labelsFor(p, 'predicted');
   assert.ok('ok' in o && o.ok.source === 'predicted' && o.ok.labels[0] === 'cat');
+});
+
+test('a stale auto-accept (certificate void) is not exported as a label; --labels predicted takes the new prediction', () => {
+  const voided = sc({ ...review('stale', ['dog']), auto: { run_id: 'r1' } as unknown as Review['auto'] });
+  const d = labelsFor(voided, 'human+auto');
+  assert.ok('skip' in d && /auto-accept voided/.test(d.skip));
+  const o = labelsFor(voided, 'predicted');
+  assert.ok('ok' in o && o.ok.source === 'predicted' && o.ok.labels[0] === 'cat' && o.ok.stale);
 });

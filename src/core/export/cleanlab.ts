@@ -16,13 +16,13 @@ export const cleanlabWriter: FormatWriter = {
   },
   filter(ctx) {
     const counts = new Map<string, number>();
-    for (const r of ctx.rows) if (r.scores && r.checkpoint) counts.set(r.checkpoint, (counts.get(r.checkpoint) ?? 0) + 1);
+    for (const r of ctx.rows) if (r.scores && r.scoresCheckpoint) counts.set(r.scoresCheckpoint, (counts.get(r.scoresCheckpoint) ?? 0) + 1);
     const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     const classSet = new Set(ctx.classes);
     for (const r of [...ctx.rows]) {
       if (r.labels.length !== 1) ctx.skip(r, r.labels.length ? 'several labels (cleanlab export is single-label)' : 'no label (cleanlab needs one class per row)');
       else if (!r.scores) ctx.skip(r, 'no zero-shot scores (pred_probs needs model probabilities; VLM cards have none)');
-      else if (r.checkpoint !== main) ctx.skip(r, `scores from ${r.checkpoint}, not the main checkpoint ${main}`);
+      else if (r.scoresCheckpoint !== main) ctx.skip(r, `scores from ${r.scoresCheckpoint}, not the main checkpoint ${main}`);
       else if (!classSet.has(r.labels[0]) || ctx.classes.some((c) => r.scores![c] === undefined)) ctx.skip(r, `label or scores outside the categories (${r.labels[0]})`);
     }
   },

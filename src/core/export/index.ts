@@ -147,7 +147,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
       skipped.push({ path: rel, reason: `no label (${outcome.ok.status === 'rejected' ? 'rejected: none of the categories' : 'nothing fits'}; --include-none exports it to _none)` });
       continue;
     }
-    rows.push(buildRow(rel, img.path, outcome.ok));
+    rows.push(buildRow(rel, img.path, outcome.ok, img.sidecar.predictions['zero-shot']));
   }
   const mode = folderMode(o.images, o.mode);
   const classes = classOrder(rows, o.images, o.categories);

@@ -10,7 +10,8 @@
 //   --labels predicted takes the current prediction for it;
 // - pending → the effective prediction's labels, source "predicted", only with --labels predicted.
 import type { Prediction, Sidecar } from '../types';
-import { primaryPrediction, predictedLabels } from '../sidecar';
+import { predictedLabels } from '../sidecar';
+import { effectivePrediction as coreEffective } from '../effectivePrediction';
 
 export const LABEL_MODES = ['human', 'human+auto', 'predicted'] as const;
 export type LabelsMode = (typeof LABEL_MODES)[number];
@@ -30,9 +31,9 @@ export type LabelOutcome = { ok: EffectiveLabels } | { skip: string };
 
 const HUMAN = new Set(['accepted', 'overridden', 'rejected', 'stale']);
 
-/** The prediction that stands for the model's answer on this image (today: the most recent one). */
+/** The prediction that stands for the model's answer on this image (core/effectivePrediction's rule). */
 export function effectivePrediction(sc: Sidecar): Prediction | undefined {
-  return primaryPrediction(sc);
+  return coreEffective(sc);
 }
 
 /** Is this review status a decision made by the tool rather than by a person? */

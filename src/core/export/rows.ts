@@ -1,12 +1,15 @@
 // One export row from an image's effective labels: the scores that go with the labels come from the
 // effective prediction (card score 1..5, and the raw zero-shot score, which is not calibrated).
 import type { EffectiveLabels } from './labelSource';
+import type { Prediction } from '../types';
 import { predictedLabels } from '../sidecar';
 import type { ExportRow } from './types';
 
-export function buildRow(relPath: string, absPath: string, e: EffectiveLabels): ExportRow {
+/** `zeroShot`: the image's zero-shot prediction, whose raw scores go with the row even when a VLM's answer is the effective one. */
+export function buildRow(relPath: string, absPath: string, e: EffectiveLabels, zeroShot?: Prediction): ExportRow {
   const p = e.prediction;
-  const zs = p?.zero_shot;
+  const zsPred = p?.zero_shot ? p : zeroShot?.zero_shot ? zeroShot : undefined;
+  const zs = zsPred?.zero_shot;
   const best = (vals: (number | undefined)[]) => {
     const v = vals.filter((x): x is number => typeof x === 'number');
     return v.length ? Math.max(...v) : null;
@@ -26,8 +29,9 @@ export function buildRow(relPath: string, absPath: string, e: EffectiveLabels): 
     modelScore: zs ? best(e.labels.map((l) => zs.scores[l])) : null,
     scoreKind: zs?.score_kind ?? null,
     scores: zs ? { ...zs.scores } : null,
+    scoresCheckpoint: zsPred?.checkpoint ?? null,
     predictedLabels: predicted,
-    predictedScore: top === undefined || !p ? null : zs ? (zs.scores[top] ?? null) : (p.category_scores[top] ?? 0) / 5,
+    predictedScore: top === undefined || !p ? null : p.zero_shot ? (p.zero_shot.scores[top] ?? null) : (p.category_scores[top] ?? 0) / 5,
     split: 'train',
     file: null,
   };

@@ -26,6 +26,8 @@ export interface ExportRow {
   scoreKind: 'softmax' | 'sigmoid' | null;
   /** All raw zero-shot scores of the effective prediction, by category. */
   scores: Record<string, number> | null;
+  /** The zero-shot checkpoint those scores come from. */
+  scoresCheckpoint: string | null;
   /** The effective prediction's labels and its score for the first of them (model score, or card score / 5 for a VLM). */
   predictedLabels: string[];
   predictedScore: number | null;

@@ -21,6 +21,7 @@ const nodeTargets = [
 ];
 
 async function main() {
+  require('./scripts/gen-validators.js').generate(); // src/core/generated/ from schema/*.json
   const builds = [];
   for (const t of nodeTargets) {
     if (!fs.existsSync(t.entry)) continue;

@@ -2,6 +2,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+createRequire(import.meta.url)('./gen-validators.js').generate(); // the compiled schema validator
 
 function find(dir) {
   const out = [];

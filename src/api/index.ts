@@ -138,5 +138,5 @@ export async function similarity(imageA: string | Buffer, imageB: string | Buffe
 
 export { runClassification } from '../core/run';
 export { parseCategories, categoriesHash } from '../core/categories';
-export { readSidecar, updateSidecar } from '../core/sidecarStore';
+export { readSidecar, updateSidecar, SidecarCorruptError } from '../core/sidecarStore';
 export type * from '../core/types';

@@ -1,12 +1,43 @@
 // Atomic file replacement: write a temp file in the same directory, fsync it, rename it over the
-// target. A crash or a cancelled run leaves either the old file or the new one, never half of one.
+// target, then fsync the directory (Linux, macOS) so the rename itself survives a power cut. A crash
+// leaves the old file or the new one, never half of one, plus at most a temp file that the next run
+// sweeps (sweepLeftovers). Windows has no directory fsync: there the rename is durable once the OS
+// flushes its metadata (NTFS journals it), which a power cut within seconds can still lose.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export async function writeFileAtomic(target: string, data: string | Buffer): Promise<void> {
+/** Temp names: `.<target name>.<pid>.<hex>.tmp` (and `.broken` for broken locks; see fileLock.ts). */
+export const LEFTOVER_RE = /^\..+\.(\d+)\.[0-9a-f]{8,16}\.(?:tmp|broken)$/;
+
+export function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** fsync a directory so a rename or create inside it is on disk. No-op where unsupported (Windows). */
+export async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let h: fs.FileHandle | undefined;
+  try {
+    h = await fs.open(dir, 'r');
+    await h.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Some file systems (certain FUSE and network mounts) refuse fsync on a directory.
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES') throw e;
+  } finally {
+    await h?.close().catch(() => undefined);
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Runs after the temp file is on disk and before the rename; throwing aborts the write. */
+  beforeRename?: () => Promise<void>;
+}
+
+export async function writeFileAtomic(target: string, data: string | Buffer, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathFor(target);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, 'wx');
@@ -14,12 +45,14 @@ export async function writeFileAtomic(target: string, data: string | Buffer): Pr
     await handle.sync();
     await handle.close();
     handle = undefined;
+    await opts.beforeRename?.();
     await fs.rename(tmp, target);
   } catch (err) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
     throw err;
   }
+  await syncDir(dir);
 }
 
 /** Serialises async work per key (e.g. per sidecar path) within this process. */

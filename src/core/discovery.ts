@@ -14,6 +14,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from './types';
+import { isLeftoverName } from './leftovers';
 
 /** Image file extensions, lower-case, without the dot. */
 export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze(['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif']);
@@ -37,6 +38,8 @@ export interface DiscoveryProblem {
 export interface DiscoveryResult {
   images: DiscoveredImage[];
   problems: DiscoveryProblem[];
+  /** Temp files and locks of interrupted writes seen on the way (for sweepLeftovers; never images). */
+  leftovers: string[];
 }
 
 /** True when the path's extension is an image extension (case-insensitive). Sidecars are not images. */
@@ -93,6 +96,7 @@ interface Listing {
   linkedDirs: { abs: string; rel: string }[];
   images: DiscoveredImage[];
   problems: DiscoveryProblem[];
+  leftovers: string[];
 }
 
 const CONCURRENCY = 32;
@@ -111,13 +115,14 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
 
   const images: DiscoveredImage[] = [];
   const problems: DiscoveryProblem[] = [];
+  const leftovers: string[] = [];
   const visited = new Map<string, string>([[rootReal, '.']]); // real path -> relPath it was walked as
   const pendingLinks: { abs: string; rel: string }[] = [];
 
   const join = (rel: string, name: string) => (rel ? `${rel}/${name}` : name);
 
   const list = async (dir: Dir, isRoot: boolean): Promise<Listing> => {
-    const listing: Listing = { dir, subdirs: [], linkedDirs: [], images: [], problems: [] };
+    const listing: Listing = { dir, subdirs: [], linkedDirs: [], images: [], problems: [], leftovers: [] };
     let entries: Dirent[];
     try {
       entries = await fs.readdir(dir.abs, { withFileTypes: true });
@@ -130,7 +135,10 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
     const files: { abs: string; rel: string }[] = [];
     const links: { abs: string; rel: string }[] = [];
     for (const ent of entries) {
-      if (skippedName(ent.name)) continue;
+      if (skippedName(ent.name)) {
+        if (ent.isFile() && isLeftoverName(ent.name)) listing.leftovers.push(path.join(dir.abs, ent.name));
+        continue;
+      }
       const abs = path.join(dir.abs, ent.name);
       const rel = join(dir.rel, ent.name);
       if (ent.isDirectory()) listing.subdirs.push({ abs, rel, real: path.join(dir.real, ent.name) });
@@ -189,6 +197,7 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
       for (const l of listings) {
         images.push(...l.images);
         problems.push(...l.problems);
+        leftovers.push(...l.leftovers);
         pendingLinks.push(...l.linkedDirs);
         for (const d of l.subdirs) {
           if (visited.has(d.real)) continue; // reached earlier through a link to one of its ancestors
@@ -228,5 +237,5 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
 
   images.sort((a, b) => codeUnitCompare(a.relPath, b.relPath));
   problems.sort((a, b) => codeUnitCompare(a.path, b.path));
-  return { images, problems };
+  return { images, problems, leftovers };
 }

@@ -3,6 +3,7 @@
 import type { Sidecar } from './types';
 import { SidecarCorruptError, readSidecar } from './sidecarStore';
 import { discoverImages } from './discovery';
+import { sweepLeftovers } from './leftovers';
 
 export interface IndexedImage {
   path: string;
@@ -14,7 +15,8 @@ export interface IndexedImage {
 }
 
 export async function indexFolder(root: string, opts: { signal?: AbortSignal; concurrency?: number } = {}): Promise<IndexedImage[]> {
-  const { images } = await discoverImages(root, { signal: opts.signal });
+  const { images, leftovers } = await discoverImages(root, { signal: opts.signal });
+  await sweepLeftovers(leftovers);
   const out: IndexedImage[] = new Array(images.length);
   const conc = opts.concurrency ?? 32;
   let next = 0;

@@ -11,6 +11,7 @@ import { applyPrediction, applyPredictionError, isPredictionCurrent, newSidecar,
 import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore';
 import { discoverImages } from './discovery';
 import { NO_USAGE, tokenTotals, usageBetween, type TokenTotals } from './tokens';
+import { sweepDir, sweepLeftovers } from './leftovers';
 
 /** Larger files are refused before reading (a decoder would refuse most of them anyway). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -121,10 +122,12 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   if (!opts.images) {
     const found = await discoverImages(opts.root, { signal });
     images = found.images;
+    await sweepLeftovers(found.leftovers);
     emit({ type: 'discovered', total: images.length, problems: found.problems });
     for (const p of found.problems) summary.warnings.push(`${p.path}: ${p.message}`);
   } else {
     images = opts.images;
+    for (const dir of new Set(images.map((i) => path.dirname(i.path)))) await sweepDir(dir);
     emit({ type: 'discovered', total: images.length, problems: [] });
   }
   summary.total = images.length;

@@ -14,6 +14,7 @@ import { SIDECAR_SCHEMA, SIDECAR_VERSION } from './types';
 import { labelSet, sameLabels } from './routing';
 import { effectivePrediction } from './effectivePrediction';
 import { currentLabels, toggledLabels } from './reviewRules';
+import validateSidecar from './generated/sidecarValidator';
 
 export function newSidecar(image: Sidecar['image']): Sidecar {
   return {
@@ -27,20 +28,17 @@ export function newSidecar(image: Sidecar['image']): Sidecar {
   };
 }
 
-/** Checks the parsed JSON is a sidecar this version understands. Returns a problem, or null. */
-export function sidecarProblem(value: unknown): string | null {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+/** Checks the parsed JSON against schema/sidecar.schema.json. Returns the problem and its JSON path, or null. */
+export function sidecarProblem(value: unknown): { message: string; path: string } | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { message: 'not a JSON object', path: '' };
   const v = value as Record<string, unknown>;
-  if (v.schema !== SIDECAR_SCHEMA) return `schema is not "${SIDECAR_SCHEMA}"`;
-  if (typeof v.version !== 'number') return 'version is missing';
-  if (v.version > SIDECAR_VERSION) return `version ${v.version} is newer than this tool understands (${SIDECAR_VERSION}); upgrade Image Triage`;
-  const img = v.image as Record<string, unknown> | undefined;
-  if (!img || typeof img.name !== 'string' || typeof img.sha256 !== 'string') return 'image.name/image.sha256 missing';
-  if (!v.predictions || typeof v.predictions !== 'object') return 'predictions is missing';
-  const r = v.review as Record<string, unknown> | undefined;
-  if (!r || typeof r.status !== 'string' || !Array.isArray(r.labels) || !Array.isArray(r.history)) return 'review is malformed';
-  if (!Array.isArray(v.audit)) return 'audit is not a list';
-  return null;
+  if (Number.isInteger(v.version) && (v.version as number) > SIDECAR_VERSION && v.schema === SIDECAR_SCHEMA) {
+    return { message: `/version ${v.version} is newer than this tool understands (${SIDECAR_VERSION}); upgrade Image Triage`, path: '/version' };
+  }
+  if (validateSidecar(value)) return null;
+  const err = validateSidecar.errors?.[0];
+  const at = err?.instancePath ?? '';
+  return { message: `${at || '/'} ${err?.message ?? 'does not match the sidecar schema'}`, path: at };
 }
 
 /** Fills optional containers that older writers may have left out. */

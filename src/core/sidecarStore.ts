@@ -1,15 +1,22 @@
 // Reads and writes sidecars on disk: `<image>.labels.json` next to the image.
-// Writes are atomic and serialised per file; a corrupt sidecar is reported and never overwritten.
+// Every read is validated against schema/sidecar.schema.json (compiled at build time); a corrupt
+// sidecar is reported with the JSON path that is wrong and never overwritten. Every read-modify-write
+// holds the sidecar's cross-process lock (fileLock.ts), so the panel, the CLI and the library never
+// lose each other's changes; writes are atomic and durable (atomicWrite.ts).
 import { promises as fs } from 'node:fs';
 import type { Sidecar } from './types';
 import { SIDECAR_SUFFIX } from './types';
 import { KeyedMutex, writeFileAtomic } from './atomicWrite';
+import { LockLostError, lockPathOf, testHooks, withFileLock } from './fileLock';
 import { normaliseSidecar, sidecarProblem } from './sidecar';
+import { installEnvTestHooks } from './testHooks';
 
 export class SidecarCorruptError extends Error {
   constructor(
     readonly sidecarPath: string,
     readonly problem: string,
+    /** JSON pointer of the offending value ('' for the whole file), when the schema found it. */
+    readonly jsonPath?: string,
   ) {
     super(`Sidecar ${sidecarPath} is corrupt (${problem}). It was left untouched: fix it or delete it, then re-run.`);
     this.name = 'SidecarCorruptError';
@@ -21,6 +28,42 @@ export function sidecarPath(imagePath: string): string {
 }
 
 const locks = new KeyedMutex();
+installEnvTestHooks();
+
+/** Real sidecars nest about 7 levels; far deeper JSON would overflow the stack of whoever walks it. */
+const MAX_DEPTH = 100;
+
+/** The deepest bracket nesting of JSON text (strings skipped), without parsing it. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** Parses and validates sidecar text; throws SidecarCorruptError naming the wrong JSON path. */
+export function parseSidecar(p: string, text: string): Sidecar {
+  const depth = nestingDepth(text);
+  if (depth > MAX_DEPTH) throw new SidecarCorruptError(p, `nested ${depth} levels deep (at most ${MAX_DEPTH})`, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SidecarCorruptError(p, `invalid JSON: ${(e as Error).message}`, '');
+  }
+  const problem = sidecarProblem(value);
+  if (problem) throw new SidecarCorruptError(p, problem.message, problem.path);
+  return normaliseSidecar(value as Sidecar);
+}
 
 /** The sidecar of an image, or null when it has none. Throws SidecarCorruptError when unreadable. */
 export async function readSidecar(imagePath: string): Promise<Sidecar | null> {
@@ -32,34 +75,48 @@ export async function readSidecar(imagePath: string): Promise<Sidecar | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new SidecarCorruptError(p, `cannot read: ${(e as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new SidecarCorruptError(p, `invalid JSON: ${(e as Error).message}`);
-  }
-  const problem = sidecarProblem(value);
-  if (problem) throw new SidecarCorruptError(p, problem);
-  return normaliseSidecar(value as Sidecar);
+  return parseSidecar(p, text);
 }
 
+function serialise(sc: Sidecar): string {
+  return JSON.stringify(sc, null, 2) + '\n';
+}
+
+/** Plain atomic write, without the lock: only for a sidecar nobody else can be writing (tests, fixtures). */
 export async function writeSidecar(imagePath: string, sc: Sidecar): Promise<void> {
-  await writeFileAtomic(sidecarPath(imagePath), JSON.stringify(sc, null, 2) + '\n');
+  await writeFileAtomic(sidecarPath(imagePath), serialise(sc));
 }
 
 /**
- * Read-modify-write under a per-file lock. `fn` gets the current sidecar (or null) and returns the
- * new one, or null to write nothing. A corrupt sidecar rejects with SidecarCorruptError untouched.
+ * Read-modify-write under the sidecar's lock (in-process queue + cross-process lock file). `fn` gets
+ * the current sidecar (or null) and returns the new one, or null to write nothing. A corrupt sidecar
+ * rejects with SidecarCorruptError untouched. If the lock was broken under us (this process looked
+ * hung), nothing is written and the update starts over from a fresh read.
  */
 export function updateSidecar(
   imagePath: string,
   fn: (current: Sidecar | null) => Sidecar | null | Promise<Sidecar | null>,
 ): Promise<Sidecar | null> {
+  const p = sidecarPath(imagePath);
   return locks.run(imagePath, async () => {
-    const current = await readSidecar(imagePath);
-    const next = await fn(current);
-    if (next) await writeSidecar(imagePath, next);
-    return next ?? current;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withFileLock(lockPathOf(p), async (held) => {
+          const current = await readSidecar(imagePath);
+          const next = await fn(current);
+          if (!next) return current;
+          await writeFileAtomic(p, serialise(next), {
+            beforeRename: async () => {
+              await testHooks.beforeCommit?.(p);
+              await held.assertHeld();
+            },
+          });
+          return next;
+        });
+      } catch (e) {
+        if (!(e instanceof LockLostError) || attempt >= 5) throw e;
+      }
+    }
   });
 }
 

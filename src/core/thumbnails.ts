@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicWrite';
+import { sweepDir } from './leftovers';
 import { describeDecodeError, openImage } from './imageDecode';
 
 export interface ThumbnailOptions {
@@ -35,6 +36,7 @@ export class ThumbnailCache {
   private hashes = new Map<string, { mtimeMs: number; size: number; sha: string }>();
   private inFlight = new Map<string, Promise<string>>();
   private limiter: Limiter;
+  private swept?: Promise<unknown>;
 
   constructor(
     readonly dir: string,
@@ -51,6 +53,8 @@ export class ThumbnailCache {
   /** Path of a thumbnail no larger than `size`×`size`, made on first use. Throws a message naming the image. */
   async thumbnail(imagePath: string, size: number): Promise<string> {
     if (!Number.isInteger(size) || size < 16 || size > 4096) throw new Error(`thumbnail size ${size} is not an integer in 16..4096`);
+    // Temp files of thumbnail writes a killed process left behind, once per cache.
+    await (this.swept ??= sweepDir(this.dir, 1));
     return this.limiter.run(async () => {
       const { sha, bytes } = await this.hash(imagePath);
       const out = this.pathFor(sha, size);

@@ -14,6 +14,7 @@ import { ModelLoadError } from './errors';
 import { dot, l2normalise } from './scoring';
 import { outputSize } from './preprocess';
 import { embeddingKeyId } from './embeddingCache';
+import { writeFileAtomic } from '../../core/atomicWrite';
 
 export const CLIP_LOGIT_SCALE = 100;
 const PROBE_TEXTS = ['a photo of a red car', 'a photo of a cat', 'a blue sky', 'green', 'a text document', 'black', 'white', 'a dog'];
@@ -108,6 +109,6 @@ export async function logitScaleFor(towers: Towers, cacheDir: string, user?: Use
   const cos = res.text.map((t) => dot(l2normalise(t), img));
   const fit = fitLine(cos, res.logits);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, JSON.stringify(fit));
+  await writeFileAtomic(file, JSON.stringify(fit));
   return { ...fit, source: 'joint-model' };
 }

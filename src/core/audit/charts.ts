@@ -140,7 +140,7 @@ export function heatmap(
   const k = labels.length;
   const W = left + k * cell + 20;
   const H = top + k * cell + 36;
-  const max = Math.max(1, ...matrix.flat());
+  const max = matrix.reduce((m, row) => row.reduce((a, b) => Math.max(a, b), m), 1);
   let body = `<text x="8" y="18" font-size="13" font-weight="600">${x(clip(title, 80))}</text>`;
   body += `<text x="${left + (k * cell) / 2}" y="36" text-anchor="middle" font-size="11" font-style="italic">${x(axes.cols)} →</text>`;
   body += `<text x="8" y="${top - 8}" font-size="11" font-style="italic">${x(axes.rows)} ↓</text>`;

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { newSidecar } from '../../../src/core/sidecar';
 import { writeSidecar } from '../../../src/core/sidecarStore';
 import type { AuditEntry, ClassifierKind, Confidence, Prediction, PredictionFlag, Review, Sidecar } from '../../../src/core/types';
+/** A well-formed sha256 (the schema checks the shape). */
+export const FAKE_SHA = 'abc'.padEnd(64, '0');
 
 export const CATS = ['cat', 'dog', 'bird'];
 
@@ -35,7 +37,7 @@ export function pred(s: PredSpec): Prediction {
     categories_hash: 'h1',
     mode: 'single_label',
     created_at: '2026-01-01T00:00:00.000Z',
-    image_sha256: 'abc',
+    image_sha256: FAKE_SHA,
     warnings: [],
     predicted_categories: s.top ? [{ name: s.top, score, confidence: conf, visual_evidence: `looks like a ${s.top}` }] : [],
     fits_any: !!s.top,
@@ -90,7 +92,7 @@ export function done(over: Partial<AuditEntry> & Pick<AuditEntry, 'verdict'>): A
 }
 
 export function sidecar(name: string, parts: { preds?: Prediction[]; review?: Review; audit?: AuditEntry[] }): Sidecar {
-  const sc = newSidecar({ name, sha256: 'abc', size: 4 });
+  const sc = newSidecar({ name, sha256: FAKE_SHA, size: 4 });
   for (const p of parts.preds ?? []) sc.predictions[p.classifier] = p;
   if (parts.review) sc.review = parts.review;
   sc.audit = parts.audit ?? [];

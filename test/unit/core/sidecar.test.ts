@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { applyPrediction, applyReview, newSidecar, restoreReview, isPredictionCurrent } from '../../../src/core/sidecar';
 import { readSidecar, updateSidecar, writeSidecar, sidecarPath, SidecarCorruptError } from '../../../src/core/sidecarStore';
 import type { Prediction } from '../../../src/core/types';
+const SHA = 'abc'.padEnd(64, '0');
 
 function pred(labels: string[], over: Partial<Prediction> = {}): Prediction {
   return {
@@ -21,12 +22,12 @@ function pred(labels: string[], over: Partial<Prediction> = {}): Prediction {
     categories_hash: 'h1',
     mode: 'single_label',
     created_at: '2026-01-01T00:00:00Z',
-    image_sha256: 'abc',
+    image_sha256: SHA,
     warnings: [],
     ...over,
   };
 }
-const img = { name: 'a.jpg', sha256: 'abc', size: 3 };
+const img = { name: 'a.jpg', sha256: SHA, size: 3 };
 
 test('a human override survives re-classification and is marked stale when the prediction changes', () => {
   let sc = applyPrediction(newSidecar(img), pred(['cat']));
@@ -77,7 +78,7 @@ test('another classifier\'s prediction does not make a review stale', () => {
 
 test('a prediction is current only for the same model, revision, dtype, categories and image', () => {
   const sc = applyPrediction(newSidecar(img), pred(['cat']));
-  const key = { classifier: 'zero-shot' as const, checkpoint: 'ck', revision: 'r', dtype: 'fp32', categoriesHash: 'h1', sha256: 'abc' };
+  const key = { classifier: 'zero-shot' as const, checkpoint: 'ck', revision: 'r', dtype: 'fp32', categoriesHash: 'h1', sha256: SHA };
   assert.equal(isPredictionCurrent(sc, key), true);
   for (const change of [{ checkpoint: 'x' }, { revision: 'x' }, { dtype: 'q8' }, { categoriesHash: 'x' }, { sha256: 'x' }]) {
     assert.equal(isPredictionCurrent(sc, { ...key, ...change }), false, JSON.stringify(change));
@@ -104,6 +105,9 @@ test('store: a corrupt sidecar is reported and left byte-for-byte untouched', as
   await assert.rejects(readSidecar(image), (e: Error) => e instanceof SidecarCorruptError && /invalid JSON/.test(e.message) && /left untouched/.test(e.message));
   await assert.rejects(updateSidecar(image, () => newSidecar(img)), SidecarCorruptError);
   assert.equal(await fs.readFile(sidecarPath(image), 'utf8'), '{"schema": "image-triage/sidecar", broken');
-  await fs.writeFile(sidecarPath(image), JSON.stringify({ schema: 'other' }));
-  await assert.rejects(readSidecar(image), /schema is not/);
+  await fs.writeFile(sidecarPath(image), JSON.stringify({ ...newSidecar(img), schema: 'other' }));
+  await assert.rejects(readSidecar(image), (e: SidecarCorruptError) => e.jsonPath === '/schema' && /\/schema must be equal to constant/.test(e.message));
+  // The issue's example: an empty prediction used to pass and crash routing later with a TypeError.
+  await fs.writeFile(sidecarPath(image), JSON.stringify({ ...newSidecar(img), predictions: { 'zero-shot': {} } }));
+  await assert.rejects(readSidecar(image), (e: SidecarCorruptError) => e.jsonPath === '/predictions/zero-shot' && /required property/.test(e.message));
 });

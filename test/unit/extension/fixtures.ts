@@ -2,6 +2,8 @@
 import type { Prediction, Sidecar } from '../../../src/core/types';
 import { newSidecar } from '../../../src/core/sidecar';
 import type { ImageSummary } from '../../../src/shared/protocol';
+/** A well-formed sha256 (the schema checks the shape). */
+const FAKE_SHA = 'abc'.padEnd(64, '0');
 
 export const COLOURS = ['red', 'green', 'blue'];
 
@@ -19,7 +21,7 @@ export function prediction(top: string | null, p = 0.9, extra: Partial<Predictio
     categories_hash: 'h1',
     mode: 'single_label',
     created_at: '2025-01-01T00:00:00.000Z',
-    image_sha256: 'abc',
+    image_sha256: FAKE_SHA,
     warnings: [],
     predicted_categories: top ? [{ name: top, score: 5, confidence: 'high', visual_evidence: `mostly ${top}` }] : [],
     fits_any: !!top,
@@ -39,7 +41,7 @@ export function prediction(top: string | null, p = 0.9, extra: Partial<Predictio
 }
 
 export function sidecarWith(name: string, pred?: Prediction): Sidecar {
-  const sc = newSidecar({ name, sha256: 'abc', size: 3 });
+  const sc = newSidecar({ name, sha256: FAKE_SHA, size: 3 });
   if (pred) sc.predictions['zero-shot'] = pred;
   return sc;
 }

@@ -1,0 +1,49 @@
+// Sweeps what interrupted writes leave behind: temp files of atomic writes (sidecars, reports,
+// exports, caches), locks whose owner died, and locks set aside while being broken. A leftover is
+// removed only when the process that made it is gone (or it is an hour old), so a write in progress
+// in another process is never pulled from under it. Leftovers are hidden names: discovery never
+// mistakes them for images or sidecars.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LEFTOVER_RE } from './atomicWrite';
+import { isStaleLock, pidAlive, readLockOwner } from './fileLock';
+
+/** Only our own locks: `.<image>.labels.json.lock` (or another target's) holding an owner record. */
+const LOCK_RE = /^\..+\.lock$/;
+const ABANDONED_MS = 60 * 60 * 1000;
+
+export function isLeftoverName(name: string): boolean {
+  return LEFTOVER_RE.test(name) || LOCK_RE.test(name);
+}
+
+/** Removes the given leftover files that are abandoned. Returns the paths removed. */
+export async function sweepLeftovers(files: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const f of files) {
+    const name = path.basename(f);
+    let abandoned = false;
+    const m = LEFTOVER_RE.exec(name);
+    if (m) {
+      const st = await fs.lstat(f).catch(() => null);
+      if (!st?.isFile()) continue;
+      abandoned = !pidAlive(Number(m[1])) || Date.now() - st.mtimeMs > ABANDONED_MS;
+    } else if (LOCK_RE.test(name)) {
+      abandoned = (await readLockOwner(f)) !== null && (await isStaleLock(f));
+    }
+    if (abandoned && (await fs.unlink(f).then(() => true, () => false))) removed.push(f);
+  }
+  return removed;
+}
+
+/** Sweeps leftovers in `dir` and its subfolders down to `depth` levels (caches, report folders). */
+export async function sweepDir(dir: string, depth = 0): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  const removed: string[] = [];
+  for (const e of entries) {
+    if (e.isFile() && isLeftoverName(e.name)) found.push(path.join(dir, e.name));
+    else if (e.isDirectory() && depth > 0 && !e.isSymbolicLink()) removed.push(...(await sweepDir(path.join(dir, e.name), depth - 1)));
+  }
+  removed.push(...(await sweepLeftovers(found)));
+  return removed;
+}

@@ -1,0 +1,99 @@
+// The lock file's stale-lock recovery, the directory fsync path, and the sweep of leftovers of
+// interrupted writes (temp files, dead locks) on the next run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { lockPathOf, withFileLock, STALE_MS } from '../../../src/core/fileLock';
+import { sweepDir } from '../../../src/core/leftovers';
+import { syncDir, writeFileAtomic } from '../../../src/core/atomicWrite';
+import { discoverImages } from '../../../src/core/discovery';
+import { updateSidecar } from '../../../src/core/sidecarStore';
+import { newSidecar } from '../../../src/core/sidecar';
+import { solidColorPng, tempDir } from '../../support/fixtures';
+
+/** The pid of a process that has exited (as after kill -9). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(r.stdout.toString());
+}
+
+function ownerJson(pid: number, host = os.hostname()) {
+  return JSON.stringify({ pid, host, nonce: 'feedfacefeedface', at: new Date().toISOString() });
+}
+
+test('a lock left by a killed process is broken at once; a live one is waited for', async () => {
+  const dir = await tempDir('lock-');
+  const target = path.join(dir, 'a.jpg.labels.json');
+  await fs.writeFile(lockPathOf(target), ownerJson(deadPid()));
+  const t0 = Date.now();
+  assert.equal(await withFileLock(lockPathOf(target), async () => 'ran'), 'ran');
+  assert.ok(Date.now() - t0 < STALE_MS / 2, 'no wait for the timeout');
+
+  // Held by this (live) process: the second taker waits until it is released.
+  const order: string[] = [];
+  let release!: () => void;
+  const first = withFileLock(lockPathOf(target), () => new Promise<void>((r) => (release = () => (order.push('first'), r()))));
+  await new Promise((r) => setTimeout(r, 50));
+  const second = withFileLock(lockPathOf(target), async () => void order.push('second'));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(order, [], 'second waits');
+  release();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first', 'second']);
+  assert.deepEqual(await fs.readdir(dir), [], 'lock released');
+});
+
+test('a lock of another machine is broken only once it has not been refreshed for STALE_MS', async () => {
+  const dir = await tempDir('lock-');
+  const target = path.join(dir, 'b.jpg.labels.json');
+  const lock = lockPathOf(target);
+  await fs.writeFile(lock, ownerJson(1, 'some-other-host'));
+  const old = new Date(Date.now() - STALE_MS - 1000);
+  await fs.utimes(lock, old, old);
+  assert.equal(await withFileLock(lockPathOf(target), async () => 'ran'), 'ran');
+});
+
+test('interrupted writes leave hidden temp files that discovery ignores and the next run sweeps', async () => {
+  const dir = await tempDir('sweep-');
+  const img = path.join(dir, 'a.png');
+  await fs.writeFile(img, await solidColorPng('red', 8));
+  const dead = deadPid();
+  const names = {
+    deadTmp: `.a.png.labels.json.${dead}.0123abcd.tmp`,
+    liveTmp: `.a.png.labels.json.${process.pid}.0123abcd.tmp`,
+    deadLock: '.a.png.labels.json.lock',
+    deadBroken: `.a.png.labels.json.lock.${dead}.89abcdef.broken`,
+    userHidden: '.notes.lock',
+  };
+  await fs.writeFile(path.join(dir, names.deadTmp), '{"half": ');
+  await fs.writeFile(path.join(dir, names.liveTmp), '{"in progress": ');
+  await fs.writeFile(path.join(dir, names.deadLock), ownerJson(dead));
+  await fs.writeFile(path.join(dir, names.deadBroken), ownerJson(dead));
+  await fs.writeFile(path.join(dir, names.userHidden), 'not ours');
+  const found = await discoverImages(dir);
+  assert.deepEqual(found.images.map((i) => i.relPath), ['a.png'], 'leftovers are never images');
+  assert.equal(found.leftovers.length, 5, 'candidates by name; the sweep checks each one');
+  const removed = (await sweepDir(dir)).map((p) => path.basename(p)).sort();
+  assert.deepEqual(removed, [names.deadTmp, names.deadLock, names.deadBroken].sort());
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['.notes.lock', names.liveTmp, 'a.png'].sort(), 'a write in progress and user files are kept');
+  // And a locked update goes through once the dead lock is gone.
+  await fs.writeFile(path.join(dir, names.deadLock), ownerJson(dead));
+  await updateSidecar(img, () => newSidecar({ name: 'a.png', sha256: '0'.repeat(64), size: 1 }));
+  assert.ok(!(await fs.readdir(dir)).includes(names.deadLock));
+});
+
+test('atomic writes fsync the folder after the rename (and tolerate folders that refuse it)', async () => {
+  const dir = await tempDir('fsync-');
+  await syncDir(dir); // a plain folder syncs without error on Linux/macOS
+  const target = path.join(dir, 'r.json');
+  const calls: string[] = [];
+  await writeFileAtomic(target, 'one', { beforeRename: async () => void calls.push((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp')).length ? 'tmp on disk' : 'no tmp') });
+  assert.deepEqual(calls, ['tmp on disk']);
+  assert.equal(await fs.readFile(target, 'utf8'), 'one');
+  await assert.rejects(writeFileAtomic(target, 'two', { beforeRename: async () => { throw new Error('abort'); } }), /abort/);
+  assert.equal(await fs.readFile(target, 'utf8'), 'one', 'an aborted write leaves the old file');
+  assert.deepEqual(await fs.readdir(dir), ['r.json'], 'and no temp file');
+});

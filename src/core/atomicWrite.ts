@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Temp names: `.<target name>.<pid>.<hex>.tmp` (and `.broken` for broken locks; see fileLock.ts). */
-export const LEFTOVER_RE = /^\..+\.(\d+)\.[0-9a-f]{8,16}\.(?:tmp|broken)$/;
+/** Temp names: `.<target name>.<pid>.<hex>.tmp` (exports: `.<name>.export-<pid>-<hex>.tmp`; `.broken`: broken locks). */
+export const LEFTOVER_RE = /^\..+[.-](\d+)[.-][0-9a-f]{8,16}\.(?:tmp|broken)$/;
 
 export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

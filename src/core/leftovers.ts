@@ -47,3 +47,27 @@ export async function sweepDir(dir: string, depth = 0): Promise<string[]> {
   removed.push(...(await sweepLeftovers(found)));
   return removed;
 }
+
+const EXPORT_TMP_RE = /^\.(.+)\.export-(\d+)-[0-9a-f]{8}\.tmp(\.old)?$/;
+
+/**
+ * Export folders a killed export left in `dir` (where exports are written): its unfinished
+ * `.<out>.export-<pid>-<hex>.tmp` folder is removed; a previous export set aside as `….tmp.old` is put
+ * back when the kill came before the new one took its place, else removed.
+ */
+export async function sweepExportLeftovers(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const m = EXPORT_TMP_RE.exec(e.name);
+    if (!m || !e.isDirectory() || pidAlive(Number(m[2]))) continue;
+    const p = path.join(dir, e.name);
+    const out = path.join(dir, m[1]);
+    if (m[3] && !(await fs.stat(out).then(() => true, () => false))) {
+      await fs.rename(p, out).catch(() => undefined);
+      continue;
+    }
+    await fs.rm(p, { recursive: true, force: true });
+    removed.push(p);
+  }
+  return removed;
+}

@@ -78,13 +78,9 @@ export async function readSidecar(imagePath: string): Promise<Sidecar | null> {
   return parseSidecar(p, text);
 }
 
-function serialise(sc: Sidecar): string {
-  return JSON.stringify(sc, null, 2) + '\n';
-}
-
 /** Plain atomic write, without the lock: only for a sidecar nobody else can be writing (tests, fixtures). */
 export async function writeSidecar(imagePath: string, sc: Sidecar): Promise<void> {
-  await writeFileAtomic(sidecarPath(imagePath), serialise(sc));
+  await writeFileAtomic(sidecarPath(imagePath), sidecarText(sc));
 }
 
 /**
@@ -105,7 +101,7 @@ export function updateSidecar(
           const current = await readSidecar(imagePath);
           const next = await fn(current);
           if (!next) return current;
-          await writeFileAtomic(p, serialise(next), {
+          await writeFileAtomic(p, sidecarText(next), {
             beforeRename: async () => {
               await testHooks.beforeCommit?.(p);
               await held.assertHeld();
@@ -125,15 +121,18 @@ export function updateSidecar(
  * `fn` gets the current text (null when there is none) and returns the text to write, or null.
  */
 export function updateSidecarText(imagePath: string, fn: (current: string | null) => string | null | Promise<string | null>): Promise<string | null> {
-  return locks.run(imagePath, async () => {
-    const current = await fs.readFile(sidecarPath(imagePath), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
-    const next = await fn(current);
-    if (next !== null) await writeFileAtomic(sidecarPath(imagePath), next);
-    return next ?? current;
-  });
+  const p = sidecarPath(imagePath);
+  return locks.run(imagePath, () =>
+    withFileLock(lockPathOf(p), async (held) => {
+      const current = await fs.readFile(p, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return null;
+        throw e;
+      });
+      const next = await fn(current);
+      if (next !== null) await writeFileAtomic(p, next, { beforeRename: () => held.assertHeld() });
+      return next ?? current;
+    }),
+  );
 }
 
 /** The text writeSidecar would write for a sidecar. */

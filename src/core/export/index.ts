@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { IndexedImage } from '../folderIndex';
 import type { Mode } from '../types';
 import { abortError } from '../cancel';
+import { syncDir } from '../atomicWrite';
+import { sweepExportLeftovers } from '../leftovers';
 import { labelsFor, type LabelsMode } from './labelSource';
 import { FolderNamer, labelFolders } from './names';
 import { assignSplits, type SplitSpec } from './split';
@@ -124,6 +126,7 @@ async function place(src: string, dest: string, files: FilesMode): Promise<void>
 
 export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
   const out = path.resolve(o.out);
+  await sweepExportLeftovers(path.dirname(out)); // what a killed export left behind
   await checkTarget(o.root, out, !!o.overwrite);
   const writer = WRITERS[o.format];
   const skipped: ExportSummary['skipped'] = [];
@@ -203,6 +206,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
     await writeFile('export.json', JSON.stringify({ ...summary, created_at: new Date().toISOString() }, null, 1) + '\n');
     if (o.signal?.aborted) throw abortError('The export was cancelled; nothing was written.');
     await swapIn(tmp, out);
+    await syncDir(path.dirname(out));
     return summary;
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lockPathOf, withFileLock, STALE_MS } from '../../../src/core/fileLock';
-import { sweepDir } from '../../../src/core/leftovers';
+import { sweepDir, sweepExportLeftovers } from '../../../src/core/leftovers';
 import { syncDir, writeFileAtomic } from '../../../src/core/atomicWrite';
 import { discoverImages } from '../../../src/core/discovery';
 import { updateSidecar } from '../../../src/core/sidecarStore';
@@ -96,4 +96,17 @@ test('atomic writes fsync the folder after the rename (and tolerate folders that
   await assert.rejects(writeFileAtomic(target, 'two', { beforeRename: async () => { throw new Error('abort'); } }), /abort/);
   assert.equal(await fs.readFile(target, 'utf8'), 'one', 'an aborted write leaves the old file');
   assert.deepEqual(await fs.readdir(dir), ['r.json'], 'and no temp file');
+});
+
+test('a killed export: its unfinished folder is removed, a previous export set aside is put back', async () => {
+  const dir = await tempDir('exportsweep-');
+  const dead = deadPid();
+  await fs.mkdir(path.join(dir, `.ds.export-${dead}-0123abcd.tmp`, 'cat'), { recursive: true });
+  await fs.mkdir(path.join(dir, `.old-ds.export-${dead}-89abcdef.tmp.old`));
+  await fs.writeFile(path.join(dir, `.old-ds.export-${dead}-89abcdef.tmp.old`, 'export.json'), '{}');
+  await fs.mkdir(path.join(dir, `.live.export-${process.pid}-0123abcd.tmp`));
+  const removed = await sweepExportLeftovers(dir);
+  assert.deepEqual(removed.map((p) => path.basename(p)), [`.ds.export-${dead}-0123abcd.tmp`]);
+  assert.deepEqual((await fs.readdir(dir)).sort(), [`.live.export-${process.pid}-0123abcd.tmp`, 'old-ds'].sort());
+  assert.equal(await fs.readFile(path.join(dir, 'old-ds', 'export.json'), 'utf8'), '{}');
 });

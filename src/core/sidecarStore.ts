@@ -4,12 +4,14 @@
 // holds the sidecar's cross-process lock (fileLock.ts), so the panel, the CLI and the library never
 // lose each other's changes; writes are atomic and durable (atomicWrite.ts).
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Sidecar } from './types';
 import { SIDECAR_SUFFIX } from './types';
 import { KeyedMutex, writeFileAtomic } from './atomicWrite';
 import { LockLostError, lockPathOf, testHooks, withFileLock } from './fileLock';
 import { normaliseSidecar, sidecarProblem } from './sidecar';
 import { installEnvTestHooks } from './testHooks';
+import { sweepDir } from './leftovers';
 
 export class SidecarCorruptError extends Error {
   constructor(
@@ -29,6 +31,14 @@ export function sidecarPath(imagePath: string): string {
 
 const locks = new KeyedMutex();
 installEnvTestHooks();
+
+/** The first write into a folder, per process, first sweeps what killed writers left there. */
+const swept = new Map<string, Promise<unknown>>();
+function sweepOnce(dir: string): Promise<unknown> {
+  let p = swept.get(dir);
+  if (!p) swept.set(dir, (p = sweepDir(dir).catch(() => undefined)));
+  return p;
+}
 
 /** Real sidecars nest about 7 levels; far deeper JSON would overflow the stack of whoever walks it. */
 const MAX_DEPTH = 100;
@@ -95,6 +105,7 @@ export function updateSidecar(
 ): Promise<Sidecar | null> {
   const p = sidecarPath(imagePath);
   return locks.run(imagePath, async () => {
+    await sweepOnce(path.dirname(p));
     for (let attempt = 1; ; attempt++) {
       try {
         return await withFileLock(lockPathOf(p), async (held) => {
@@ -122,8 +133,9 @@ export function updateSidecar(
  */
 export function updateSidecarText(imagePath: string, fn: (current: string | null) => string | null | Promise<string | null>): Promise<string | null> {
   const p = sidecarPath(imagePath);
-  return locks.run(imagePath, () =>
-    withFileLock(lockPathOf(p), async (held) => {
+  return locks.run(imagePath, async () => {
+    await sweepOnce(path.dirname(p));
+    return withFileLock(lockPathOf(p), async (held) => {
       const current = await fs.readFile(p, 'utf8').catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') return null;
         throw e;
@@ -131,8 +143,8 @@ export function updateSidecarText(imagePath: string, fn: (current: string | null
       const next = await fn(current);
       if (next !== null) await writeFileAtomic(p, next, { beforeRename: () => held.assertHeld() });
       return next ?? current;
-    }),
-  );
+    });
+  });
 }
 
 /** The text writeSidecar would write for a sidecar. */

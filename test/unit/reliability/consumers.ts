@@ -1,9 +1,9 @@
 // Runs every consumer of a sidecar over one: what the run, the panel, `show`, the audit and the
 // trust report do with it. Used by the fuzz test: a sidecar that reads must never make these throw.
 import type { Prediction, Sidecar } from '../../../src/core/types';
-import { applyPrediction, applyPredictionError, applyReview, isPredictionCurrent, primaryPrediction, restoreReview } from '../../../src/core/sidecar';
+import { applyPrediction, applyPredictionError, applyReview, isPredictionCurrent, primaryPrediction, restoreReview, sidecarLabels } from '../../../src/core/sidecar';
 import { summarize } from '../../../src/extension/panel/summary';
-import { currentLabels } from '../../../src/extension/panel/reviewSession';
+
 import { formatSidecar } from '../../../src/cli/commands/show';
 import { VerdictError, verdictEntry, auditProgress } from '../../../src/core/audit/verdict';
 import { sampleCandidates } from '../../../src/core/audit/sampling';
@@ -30,14 +30,14 @@ const FRESH: Prediction = {
 
 export function exerciseConsumers(sc: Sidecar, relPath: string): void {
   const outputs: unknown[] = [];
-  outputs.push(summarize(relPath, sc), currentLabels(sc), formatSidecar(sc), primaryPrediction(sc));
+  outputs.push(summarize(relPath, sc), sidecarLabels(sc), formatSidecar(sc), primaryPrediction(sc));
   for (const p of [FRESH, { ...FRESH, classifier: 'vlm' as const }]) {
     const next = applyPrediction(sc, p);
     outputs.push(next, summarize(relPath, next));
     outputs.push(isPredictionCurrent(sc, { classifier: p.classifier, checkpoint: 'ck', revision: 'r', dtype: 'fp32', categoriesHash: 'h2', sha256: 'x' }));
   }
   outputs.push(applyPredictionError(sc, { classifier: 'vlm', checkpoint: 'c', message: 'm', at: FRESH.created_at }));
-  for (const d of [{ action: 'accept' as const }, { action: 'reject' as const }, { action: 'label' as const, labels: ['blue'] }]) {
+  for (const d of [{ action: 'accept' as const }, { action: 'reject' as const }, { action: 'label' as const, labels: ['blue'] }, { action: 'toggle' as const, label: 'red', on: true }]) {
     const next = applyReview(sc, d, { by: 'fuzz', note: 'n' });
     outputs.push(next, restoreReview(next, sc.review), summarize(relPath, next));
   }

@@ -9,7 +9,7 @@ import { VerdictError, verdictEntry, auditProgress } from '../../../src/core/aud
 import { sampleCandidates } from '../../../src/core/audit/sampling';
 import { buildReport } from '../../../src/core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../../src/core/audit/reportRender';
-import { dashboardData, labelIssues } from '../../../src/extension/panel/trustData';
+import { dashboardData } from '../../../src/extension/panel/trustData';
 
 const FRESH: Prediction = {
   predicted_categories: [{ name: 'red', score: 5, confidence: 'high', visual_evidence: 'e' }],
@@ -52,6 +52,5 @@ export function exerciseConsumers(sc: Sidecar, relPath: string): void {
   outputs.push(sampleCandidates(images), auditProgress(images));
   const report = buildReport(images, { folder: '/x', now: FRESH.created_at });
   outputs.push(renderHtml(report), renderJson(report), renderMarkdown(report).text, dashboardData(report));
-  outputs.push(labelIssues({ images, embeddings: { key: null, byRelPath: new Map([[relPath, new Float32Array([1, 0])], ['other', new Float32Array([1, 0])]]) } }));
   JSON.stringify(outputs); // what crosses to the webview or into a file
 }

@@ -5,8 +5,8 @@ import { UsageError, type CliIO } from './args';
 import { CLASSIFY_USAGE, classifyCommand } from './commands/classify';
 import { REVIEW_USAGE, reviewCommand } from './commands/review';
 import { showCommand } from './commands/show';
-import { auditCommand } from './commands/audit';
-import { reportCommand } from './commands/report';
+import { AUDIT_USAGE, auditCommand } from './commands/audit';
+import { REPORT_USAGE, reportCommand } from './commands/report';
 import { makeTinyModelCommand } from './commands/makeTinyModel';
 import { MODEL_INFO_USAGE, modelCommand } from './commands/modelInfo';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
@@ -24,11 +24,11 @@ ${CLASSIFY_USAGE}
 ${REVIEW_USAGE}
 ${SEARCH_USAGE}
 usage: image-triage show <image> [--json]
-usage: image-triage audit sample <folder> --size N [--seed S] | audit mark <image> [--verdict …] [--category-right | --category-wrong <name>] …
+${AUDIT_USAGE}
 usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--threshold T] [--size N] [--seed S] [--json]
 usage: image-triage accept <folder> --auto --max-error 0.02 [--json] | accept <folder> --undo <run id>
 usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--model …] [--dtype …] [--cache-dir …]   (learn from corrections)
-usage: image-triage report <folder> --format md|html|json [--out <file>]
+${REPORT_USAGE}
 ${EXPORT_USAGE}
 ${MODEL_INFO_USAGE}
 ${EVAL_USAGE}

@@ -14,6 +14,7 @@ import { DEFAULT_ZERO_SHOT_MODEL, type Dtype } from '../classifiers/config';
 import { ZeroShotClassifier } from '../classifiers/zeroShot';
 import { dot, modelScores } from '../classifiers/zeroShot/scoring';
 import { defaultCacheDir } from '../core/cacheDir';
+import type { DeviceChoice } from '../classifiers/device';
 
 export interface ApiOptions {
   /** Prompt template with {name}; default "a photo of {name}". */
@@ -22,6 +23,8 @@ export interface ApiOptions {
   model?: string;
   dtype?: Dtype;
   cacheDir?: string;
+  /** auto (default) | cpu | cuda | dml | coreml | webgpu; falls back to the CPU when it cannot start. */
+  device?: DeviceChoice;
 }
 
 export interface LabelScore {
@@ -36,10 +39,10 @@ const models = new Map<string, Promise<ZeroShotClassifier>>();
 function classifierFor(o: ApiOptions): Promise<ZeroShotClassifier> {
   const model = o.model ?? DEFAULT_ZERO_SHOT_MODEL;
   const dtype = o.dtype ?? 'fp32';
-  const key = `${model}\n${dtype}`;
+  const key = `${model}\n${dtype}\n${o.device ?? 'auto'}`;
   let m = models.get(key);
   if (!m) {
-    m = ZeroShotClassifier.create({ kind: 'zero-shot', model, dtype, cacheDir: o.cacheDir ?? defaultCacheDir() });
+    m = ZeroShotClassifier.create({ kind: 'zero-shot', model, dtype, cacheDir: o.cacheDir ?? defaultCacheDir(), device: o.device });
     m.catch(() => models.delete(key));
     models.set(key, m);
   }

@@ -1,5 +1,6 @@
 // What it takes to build a classifier. Shared by the CLI and the extension settings.
 import type { LoadProgress } from '../core/classifier';
+import type { DeviceChoice } from './device';
 
 export type Dtype = 'fp32' | 'q8' | 'fp16';
 export const DEFAULT_ZERO_SHOT_MODEL = 'Xenova/clip-vit-base-patch32';
@@ -19,4 +20,6 @@ export interface ZeroShotConfig {
   logit?: { scale?: number; bias?: number; from: 'flags' | 'setting' };
   /** ORT intra-op threads (default: all cores but one for decoding, at least 1). */
   threads?: number;
+  /** ORT execution provider (default auto: the platform's accelerator when it starts, else CPU). */
+  device?: DeviceChoice;
 }

@@ -5,10 +5,11 @@ import { createZeroShotClassifier } from '../classifiers/zeroShot';
 import { UsageError, choiceFlag, flag, intFlag, numberFlag, type CliIO, type ParsedArgs } from './args';
 import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
+import { DEVICES } from '../classifiers/device';
 import { CascadeRuleError, DEFAULT_CASCADE_WHEN, parseCascadeRule, type CascadeRule } from '../core/cascadeRule';
 
 /** Value flags that choose and configure the classifier (`--vlm-url`, `--vlm-concurrency`: aliases). */
-export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'cascade-when', 'logit-scale', 'logit-bias'];
+export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'cascade-when', 'logit-scale', 'logit-bias', 'device'];
 
 /** A flag given under its documented name or its alias (both at once must agree). */
 function aliased(a: ParsedArgs, name: string, alias: string): string | undefined {
@@ -69,6 +70,7 @@ async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: Cli
     revision: flag(a, 'revision'),
     logit: logitFlags(a),
     threads: intFlag(a, 'threads', 1, 256),
+    device: choiceFlag(a, 'device', DEVICES) ?? (o.io.env?.IMAGE_TRIAGE_DEVICE ? deviceFromEnv(o.io.env.IMAGE_TRIAGE_DEVICE) : 'auto'),
     onProgress: (p) => {
       if (p.status !== 'progress' || !p.total || !p.file) return;
       const pct = Math.floor(((p.loaded ?? 0) / p.total) * 100);
@@ -94,4 +96,10 @@ async function createVlmFromFlags(a: ParsedArgs, io: CliIO): Promise<Classifier>
     timeoutMs: intFlag(a, 'vlm-timeout', 1000, 3_600_000),
     maxImageSide: intFlag(a, 'vlm-max-side', 16, 8192),
   });
+}
+
+function deviceFromEnv(v: string) {
+  const d = DEVICES.find((x) => x === v.trim());
+  if (!d) throw new UsageError(`IMAGE_TRIAGE_DEVICE must be one of ${DEVICES.join(', ')} (got "${v}")`);
+  return d;
 }

@@ -23,6 +23,10 @@ export interface ClassifierInfo {
   dtype: string;
   /** VLM prompt version, if any. */
   promptVersion?: string;
+  /** Where the model ran (zero-shot: the ONNX Runtime device, e.g. cpu, cuda). */
+  device?: string;
+  /** Why the requested device was not used, if it could not start. */
+  deviceNote?: string;
 }
 
 /** Token usage summed over a classifier's life (only what servers reported). */

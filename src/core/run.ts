@@ -46,6 +46,9 @@ export interface RunSummary {
   root: string;
   checkpoint: string;
   classifier: string;
+  /** Where the model ran (zero-shot), and why the requested device was not used, if so. */
+  device?: string;
+  deviceNote?: string;
   total: number;
   classified: number;
   skipped: number;
@@ -106,6 +109,8 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
     root: opts.root,
     checkpoint: info.checkpoint,
     classifier: info.kind,
+    ...(info.device ? { device: info.device } : {}),
+    ...(info.deviceNote ? { deviceNote: info.deviceNote } : {}),
     total: 0,
     classified: 0,
     skipped: 0,

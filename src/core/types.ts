@@ -107,6 +107,8 @@ export interface Prediction extends RoutingCard {
   checkpoint: string;
   revision: string;
   dtype: string;
+  /** Where the scores were computed (zero-shot: the ONNX Runtime device, e.g. cpu, cuda, coreml). */
+  device?: string;
   /** Hash of the category set (names, descriptions, mode, templates) the prediction was made against. */
   categories_hash: string;
   mode: Mode;

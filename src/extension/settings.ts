@@ -6,6 +6,7 @@ import { DEFAULT_CASCADE_WHEN } from '../core/cascadeRule';
 
 /** What Classify Images runs: one classifier, or the cascade (zero-shot, then the VLM where unsure). */
 export type ClassifierSetting = 'zero-shot' | 'vlm' | 'cascade';
+import { isDeviceChoice, type DeviceChoice } from '../classifiers/device';
 
 export interface Settings {
   model: string;
@@ -14,6 +15,7 @@ export interface Settings {
   revision: string;
   /** imageTriage.logitScale / logitBias: for SigLIP checkpoints not in the known table. */
   logit?: { scale?: number; bias?: number; from: 'setting' };
+  device: DeviceChoice;
   mode: 'fromFile' | Mode;
   batchSize: number;
   thumbnailSize: number;
@@ -38,6 +40,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     dtype: dtype === 'q8' || dtype === 'fp16' ? dtype : 'fp32',
     revision: (c.get<string>('modelRevision') || '').trim(),
     logit: logitSetting(c.get('logitScale'), c.get('logitBias')),
+    device: isDeviceChoice(c.get('device')) ? c.get<DeviceChoice>('device')! : 'auto',
     mode: mode === 'single_label' || mode === 'multi_label' ? mode : 'fromFile',
     batchSize: clampInt(c.get('batchSize'), 1, 256, 16),
     thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),

@@ -11,6 +11,7 @@ import { textTokenLimit, tokenizeBatch, type TokenizerLike } from './textInputs'
 import { ModelLoadError } from './errors';
 import { authError, checkDtypeFiles, hubEndpoint, localFiles, noOnnxError, removePartialDownloads, resolveRevision, type RepoFile } from './hub';
 import { localFingerprint, refuseUnsupported } from './modelChecks';
+import { devicePlan, deviceSessionOptions, fallbackMessage, knownUnavailable, type Device } from '../device';
 
 type TJS = typeof import('@huggingface/transformers');
 let tjsPromise: Promise<TJS> | undefined;
@@ -41,6 +42,10 @@ export interface Towers {
   /** Tokens per text before any cut (special tokens included; SigLIP texts normalised first). */
   tokenCounts(texts: string[]): Promise<number[]>;
   /** Embeds texts; one over the limit is cut to limit − 1 tokens plus its end-of-text token. */
+  /** The execution provider the towers run on. */
+  device: Device;
+  /** Why the requested device was not used (it could not start), if so. */
+  deviceNote?: string;
   encodeText(texts: string[]): Promise<Float32Array[]>;
   encodeImages(pixels: Float32Array, n: number, h: number, w: number): Promise<Float32Array[]>;
   /** Runs the joint model (onnx/model.onnx) on texts × one image: raw logits and both embeddings. */
@@ -151,7 +156,9 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   const progress_callback = (p: { status: string; file?: string; loaded?: number; total?: number }) => {
     if (!isLocal) cfg.onProgress?.({ status: p.status, file: p.file ?? '', loaded: p.loaded, total: p.total });
   };
-  const common = {
+  // transformers.js is told `cpu` (it refuses devices it does not list for the platform); the
+  // execution provider we want goes straight into ORT's session options, which take precedence.
+  const optionsFor = (device: Device) => ({
     dtype: cfg.dtype,
     device: 'cpu' as const,
     progress_callback,
@@ -162,9 +169,10 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       graphOptimizationLevel: 'all' as const,
       executionMode: 'sequential' as const,
       enableCpuMemArena: true,
-      enableMemPattern: true,
+      enableMemPattern: device !== 'webgpu',
+      ...deviceSessionOptions(device),
     },
-  };
+  });
   try {
     const config = (await T.AutoConfig.from_pretrained(source, { progress_callback, ...(isLocal ? {} : { revision }) })) as unknown as Record<string, unknown>;
     const ppFile = isLocal ? path.join(localDir!, 'preprocessor_config.json') : undefined;
@@ -183,8 +191,33 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
     });
     const TextCls = modelType === 'clip' ? T.CLIPTextModelWithProjection : T.SiglipTextModel;
     const VisionCls = modelType === 'clip' ? T.CLIPVisionModelWithProjection : T.SiglipVisionModel;
-    const text = await TextCls.from_pretrained(source, common as never);
-    const vision = await VisionCls.from_pretrained(source, common as never);
+    type Model = Awaited<ReturnType<typeof TextCls.from_pretrained>>;
+    const choice = cfg.device ?? 'auto';
+    let device: Device = 'cpu';
+    let deviceNote: string | undefined;
+    let textM: Model | undefined;
+    let visionM: Model | undefined;
+    for (const d of devicePlan(choice)) {
+      const known = knownUnavailable(d);
+      if (known) {
+        deviceNote ??= fallbackMessage(choice, d, known);
+        continue;
+      }
+      try {
+        textM = await TextCls.from_pretrained(source, optionsFor(d) as never);
+        visionM = await VisionCls.from_pretrained(source, optionsFor(d) as never);
+        device = d;
+        break;
+      } catch (e) {
+        await textM?.dispose?.();
+        textM = undefined;
+        if (d === 'cpu') throw e;
+        deviceNote ??= fallbackMessage(choice, d, e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (!textM || !visionM) throw new Error('no device could start');
+    const [text, vision] = [textM, visionM];
+    const common = optionsFor(device);
     const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
     const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
     const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } }).sessions?.model;
@@ -219,6 +252,8 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       async tokenCounts(texts) {
         return tokenizeBatch(tok, texts, textMaxTokens, modelType).counts;
       },
+      device,
+      ...(deviceNote ? { deviceNote } : {}),
       async encodeText(texts) {
         const out = (await text(textInputs(texts))) as Record<string, { dims: number[]; data: Float32Array }>;
         return rows(out[textOut]);

@@ -44,7 +44,7 @@ export class ZeroShotClassifier implements Classifier {
     private readonly cfg: ZeroShotConfig,
     readonly logit: LogitScale,
   ) {
-    this.info = { kind: 'zero-shot', checkpoint: towers.checkpoint, revision: towers.revision, dtype: towers.dtype };
+    this.info = { kind: 'zero-shot', checkpoint: towers.checkpoint, revision: towers.revision, dtype: towers.dtype, device: towers.device, ...(towers.deviceNote ? { deviceNote: towers.deviceNote } : {}) };
   }
 
   static async create(cfg: ZeroShotConfig): Promise<ZeroShotClassifier> {
@@ -177,6 +177,7 @@ export class ZeroShotClassifier implements Classifier {
       checkpoint: this.info.checkpoint,
       revision: this.info.revision,
       dtype: this.info.dtype,
+      device: this.towers.device,
       categories_hash: hash,
       mode: set.mode,
       created_at: now,

@@ -18,7 +18,7 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
          [--revision <branch|tag|sha>] [--threads N] [--mode single_label|multi_label] [--batch N] [--force]
          [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm|cascade]
          [--endpoint <base url>] [--vlm-model <name>] [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>]
-         [--send-images] [--cascade-when <rule>] [--help]
+         [--send-images] [--cascade-when <rule>] [--device auto|cpu|cuda|dml|coreml|webgpu] [--help]
   --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
   --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
   checkpoints not in the known table (see "image-triage model info").
@@ -30,7 +30,9 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
   Cascade: zero-shot classifies every image, the VLM only those the rule calls uncertain. --cascade-when
   takes comma-separated terms, any of which sends an image on: fits_any=false, confidence=low|medium|high,
   confidence<=low|medium|high, score<=1..5 (the card's best score), route=review, always.
-  Default: ${DEFAULT_CASCADE_WHEN}.`;
+  Default: ${DEFAULT_CASCADE_WHEN}.
+  --device (zero-shot; or $IMAGE_TRIAGE_DEVICE): auto = CoreML on macOS, DirectML on Windows, CUDA on Linux
+    when its libraries load, else CPU. A device that cannot start falls back to the CPU with a warning.`;
 
 /** Every flag classify accepts (the --help test compares this with CLASSIFY_USAGE). */
 export const CLASSIFY_ARGS = {
@@ -105,13 +107,14 @@ export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortS
 }
 
 function describe(info: ClassifierInfo, io: CliIO): void {
-  io.err(`model: ${info.checkpoint} (${info.kind}, ${info.dtype}${info.revision ? `, ${info.revision}` : ''})\n`);
+  io.err(`model: ${info.checkpoint} (${info.kind}, ${info.dtype}${info.revision ? `, ${info.revision}` : ''}${info.device ? `, device ${info.device}` : ''})\n`);
+  if (info.deviceNote) io.err(`${info.deviceNote.startsWith('device auto') ? 'note' : 'warning'}: ${info.deviceNote}\n`);
 }
 
 function printSummary(s: RunSummary, io: CliIO): void {
   const lines = [
     `${s.cancelled ? 'Cancelled' : 'Done'}: ${s.total} images in ${(s.elapsedMs / 1000).toFixed(1)}s — ${s.classified} classified, ${s.skipped} skipped (already current), ${s.failed} failed.`,
-    `Checkpoint: ${s.checkpoint}`,
+    `Checkpoint: ${s.checkpoint}${s.device ? ` (device: ${s.device})` : ''}`,
     'Per category:',
     ...Object.entries(s.perCategory).map(([n, c]) => `  ${n.padEnd(24)} ${c}`),
     `Review queue (nothing fits or low confidence): ${s.reviewQueue}`,

@@ -22,4 +22,6 @@ export interface ZeroShotConfig {
   threads?: number;
   /** ORT execution provider (default auto: the platform's accelerator when it starts, else CPU). */
   device?: DeviceChoice;
+  /** A sharded run's own embedding store (e.g. "shard-2-of-4"), merged later by `cache merge`. */
+  shardTag?: string;
 }

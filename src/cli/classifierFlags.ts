@@ -49,17 +49,17 @@ export function cascadeRuleFromFlags(a: ParsedArgs): CascadeRule {
 }
 
 /** The cascade's two classifiers; the VLM's flags (and consent) are checked before the model loads. */
-export async function createCascadeFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<{ zeroShot: Classifier; vlm: Classifier }> {
+export async function createCascadeFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean; shardTag?: string }): Promise<{ zeroShot: Classifier; vlm: Classifier }> {
   const vlm = await createVlmFromFlags(a, o.io);
   return { zeroShot: await createZeroShotFromFlags(a, o), vlm };
 }
 
-export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<Classifier> {
+export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean; shardTag?: string }): Promise<Classifier> {
   if (classifierChoice(a) === 'vlm') return createVlmFromFlags(a, o.io);
   return createZeroShotFromFlags(a, o);
 }
 
-async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean }): Promise<Classifier> {
+async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean; shardTag?: string }): Promise<Classifier> {
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(o.io.env);
   const seen = new Map<string, number>();
   return createZeroShotClassifier({
@@ -70,6 +70,7 @@ async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: Cli
     revision: flag(a, 'revision'),
     logit: logitFlags(a),
     threads: intFlag(a, 'threads', 1, 256),
+    shardTag: o.shardTag,
     device: choiceFlag(a, 'device', DEVICES) ?? (o.io.env?.IMAGE_TRIAGE_DEVICE ? deviceFromEnv(o.io.env.IMAGE_TRIAGE_DEVICE) : 'auto'),
     onProgress: (p) => {
       if (p.status !== 'progress' || !p.total || !p.file) return;

@@ -15,6 +15,7 @@ import { acceptCommand } from './commands/accept';
 import { adaptCommand } from './commands/adapt';
 import { SEARCH_USAGE, searchCommand } from './commands/search';
 import { EVAL_USAGE, evalCommand } from './commands/eval';
+import { CACHE_USAGE, cacheCommand } from './commands/cache';
 
 const VERSION = '0.1.0';
 
@@ -32,6 +33,7 @@ ${REPORT_USAGE}
 ${EXPORT_USAGE}
 ${MODEL_INFO_USAGE}
 ${EVAL_USAGE}
+${CACHE_USAGE}
 usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
 
 Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
@@ -64,6 +66,8 @@ export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Pro
         return await modelCommand(rest, io);
       case 'eval':
         return await evalCommand(rest, io);
+      case 'cache':
+        return await cacheCommand(rest, io);
       case 'make-tiny-model':
         return await makeTinyModelCommand(rest, io);
       case '--version':

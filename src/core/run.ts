@@ -12,6 +12,7 @@ import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore'
 import { discoverImages } from './discovery';
 import { NO_USAGE, tokenTotals, usageBetween, type TokenTotals } from './tokens';
 import { sweepDir, sweepLeftovers } from './leftovers';
+import { inShard, type Shard } from './shard';
 
 /** Larger files are refused before reading (a decoder would refuse most of them anyway). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -34,6 +35,8 @@ export interface RunOptions {
   images?: RunImage[];
   /** Adjusts each prediction before it is written (the cascade stamps what its VLM call followed). */
   stamp?: (p: Prediction, current: Sidecar | null) => Prediction;
+  /** Classify only this deterministic share of the images (by a hash of the relative path). */
+  shard?: Shard;
   onEvent?: (e: RunEvent) => void;
 }
 
@@ -49,6 +52,8 @@ export interface RunSummary {
   /** Where the model ran (zero-shot), and why the requested device was not used, if so. */
   device?: string;
   deviceNote?: string;
+  /** "K/N" when the run classified one shard of the folder. */
+  shard?: string;
   total: number;
   classified: number;
   skipped: number;
@@ -111,6 +116,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
     classifier: info.kind,
     ...(info.device ? { device: info.device } : {}),
     ...(info.deviceNote ? { deviceNote: info.deviceNote } : {}),
+    ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     total: 0,
     classified: 0,
     skipped: 0,
@@ -126,12 +132,12 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   let images: RunImage[];
   if (!opts.images) {
     const found = await discoverImages(opts.root, { signal });
-    images = found.images;
+    images = found.images.filter((im) => inShard(im.relPath, opts.shard));
     await sweepLeftovers(found.leftovers);
     emit({ type: 'discovered', total: images.length, problems: found.problems });
     for (const p of found.problems) summary.warnings.push(`${p.path}: ${p.message}`);
   } else {
-    images = opts.images;
+    images = opts.images.filter((im) => inShard(im.relPath, opts.shard));
     for (const dir of new Set(images.map((i) => path.dirname(i.path)))) await sweepDir(dir);
     emit({ type: 'discovered', total: images.length, problems: [] });
   }

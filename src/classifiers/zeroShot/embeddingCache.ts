@@ -8,6 +8,9 @@
 // Appends take a lock file, so the CLI and VS Code can write the same store at once; readers need
 // no lock (they only read rows below the size they saw). A torn record at the end (crash mid-append)
 // is ignored, and truncated by the next writer. Every row read is checked against its sha.
+// A sharded run (`--shard K/N`) writes its own store, <id>-<dim>.shard-K-of-N.bin (+ .idx), so
+// shards on shared storage never contend for one lock; `mergeEmbeddingStores` (`image-triage cache
+// merge`) folds the shard stores into the main store afterwards.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -50,10 +53,13 @@ export class EmbeddingCache {
 
   constructor(
     dir: string,
-    readonly key: EmbeddingKey,
+    /** The model key, or its id (embeddingKeyId) when only the file name is known (merging). */
+    readonly key: EmbeddingKey | string,
     readonly dim: number,
+    /** A shard's own store (e.g. "shard-2-of-4"); the main store otherwise. */
+    shardTag?: string,
   ) {
-    this.file = path.join(dir, embeddingKeyId(key) + `-${dim}.bin`);
+    this.file = path.join(dir, (typeof key === 'string' ? key : embeddingKeyId(key)) + `-${dim}` + (shardTag ? `.${shardTag}` : '') + '.bin');
     this.indexFile = this.file.slice(0, -4) + '.idx';
     this.lockFile = this.file + '.lock';
     this.rec = 32 + dim * 4;
@@ -316,6 +322,59 @@ function concat(vs: Float32Array[], dim: number): Float32Array {
   const out = new Float32Array(vs.length * dim);
   vs.forEach((v, i) => out.set(v, i * dim));
   return out;
+}
+
+export interface MergeResult {
+  /** Main stores written to (one per model key and dimension). */
+  stores: number;
+  /** Shard stores (and stores of other cache dirs) read. */
+  sources: number;
+  added: number;
+  /** Rows the main store already had (merged before, or embedded by two runs). */
+  duplicates: number;
+}
+
+const STORE_FILE = /^([0-9a-f]{24})-(\d+)(?:\.(shard-\d+-of-\d+))?\.bin$/;
+
+/**
+ * `image-triage cache merge`: folds every shard store in `dir`, and every store in the `from` cache
+ * dirs, into `dir`'s main stores (one per model key and dimension), through the store's own
+ * locked appends; then removes `dir`'s merged shard stores. Run it after the shards have finished.
+ */
+export async function mergeEmbeddingStores(dir: string, from: string[] = []): Promise<MergeResult> {
+  dir = path.resolve(dir);
+  const result: MergeResult = { stores: 0, sources: 0, added: 0, duplicates: 0 };
+  const groups = new Map<string, { id: string; dim: number; sources: EmbeddingCache[] }>();
+  const scan = async (d: string, shardsOnly: boolean) => {
+    for (const n of (await fs.readdir(d).catch(() => [] as string[])).sort()) {
+      const m = STORE_FILE.exec(n);
+      if (!m || (shardsOnly && !m[3])) continue;
+      const g = groups.get(`${m[1]}-${m[2]}`) ?? { id: m[1], dim: Number(m[2]), sources: [] };
+      g.sources.push(new EmbeddingCache(d, m[1], g.dim, m[3]));
+      groups.set(`${m[1]}-${m[2]}`, g);
+    }
+  };
+  await scan(dir, true);
+  for (const d of from.map((f) => path.resolve(f))) if (d !== dir) await scan(d, false);
+  for (const { id, dim, sources } of groups.values()) {
+    const target = new EmbeddingCache(dir, id, dim);
+    await target.load();
+    for (const src of sources) {
+      await src.load();
+      const n = src.size;
+      const added = await target.mergeFrom(src);
+      await target.flush();
+      result.sources++;
+      result.added += added;
+      result.duplicates += n - added;
+    }
+    result.stores++;
+    for (const src of sources) {
+      if (path.dirname(src.file) !== dir) continue;
+      for (const f of [src.file, src.indexFile]) await fs.rm(f, { force: true });
+    }
+  }
+  return result;
 }
 
 export { folderEmbeddings, folderMatrix, folderCheckpoint, openStores } from './folderEmbeddings';

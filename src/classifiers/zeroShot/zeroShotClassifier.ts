@@ -107,7 +107,7 @@ export class ZeroShotClassifier implements Classifier {
 
   private async imageCache(dim: number): Promise<EmbeddingCache> {
     if (!this.cache || this.cache.dim !== dim) {
-      this.cache = new EmbeddingCache(path.join(this.cfg.cacheDir, 'embeddings'), { model: this.info.checkpoint, revision: this.info.revision, dtype: this.info.dtype }, dim);
+      this.cache = new EmbeddingCache(path.join(this.cfg.cacheDir, 'embeddings'), { model: this.info.checkpoint, revision: this.info.revision, dtype: this.info.dtype }, dim, this.cfg.shardTag);
       await this.cache.load();
     }
     return this.cache;

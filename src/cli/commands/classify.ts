@@ -13,12 +13,14 @@ import type { ClassifierInfo } from '../../core/classifier';
 import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 import { createProgress } from '../progress';
 import { formatTokens } from '../../core/tokens';
+import { ShardError, parseShard, shardTag, type Shard } from '../../core/shard';
 
 export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categories <file>] [--model <hub id|dir>] [--dtype fp32|q8|fp16]
          [--revision <branch|tag|sha>] [--threads N] [--mode single_label|multi_label] [--batch N] [--force]
          [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm|cascade]
          [--endpoint <base url>] [--vlm-model <name>] [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>]
-         [--send-images] [--cascade-when <rule>] [--device auto|cpu|cuda|dml|coreml|webgpu] [--help]
+         [--send-images] [--cascade-when <rule>] [--device auto|cpu|cuda|dml|coreml|webgpu]
+         [--shard K/N | --shard auto [--shards N]] [--help]
   --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
   --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
   checkpoints not in the known table (see "image-triage model info").
@@ -32,12 +34,16 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
   confidence<=low|medium|high, score<=1..5 (the card's best score), route=review, always.
   Default: ${DEFAULT_CASCADE_WHEN}.
   --device (zero-shot; or $IMAGE_TRIAGE_DEVICE): auto = CoreML on macOS, DirectML on Windows, CUDA on Linux
-    when its libraries load, else CPU. A device that cannot start falls back to the CPU with a warning.`;
+    when its libraries load, else CPU. A device that cannot start falls back to the CPU with a warning.
+  --shard K/N classifies only the images whose relative path hashes to shard K (1-based) of N, so N
+    processes or machines share a folder without overlap; auto reads JOB_COMPLETION_INDEX (Kubernetes
+    Indexed Job, with --shards N), SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or
+    IMAGE_TRIAGE_SHARD_INDEX/IMAGE_TRIAGE_SHARD_COUNT (0-based; e.g. a GitHub Actions matrix).`;
 
 /** Every flag classify accepts (the --help test compares this with CLASSIFY_USAGE). */
 export const CLASSIFY_ARGS = {
   booleans: ['force', 'json', 'send-images', 'help'],
-  values: ['categories', 'model', 'dtype', 'mode', 'batch', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS],
+  values: ['categories', 'model', 'dtype', 'mode', 'batch', 'cache-dir', 'revision', 'threads', 'shard', 'shards', ...CLASSIFIER_FLAGS],
 };
 
 export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
@@ -63,9 +69,21 @@ export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortS
   const dtype = choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']) ?? 'fp32';
   const batchSize = intFlag(a, 'batch', 1, 512) ?? 16;
   for (const w of warnings) io.err(`warning: ${w}\n`);
+  const shardSpec = flag(a, 'shard');
+  if (!shardSpec && flag(a, 'shards')) throw new UsageError('--shards N goes with --shard auto');
+  let shard: Shard | undefined;
+  try {
+    shard = shardSpec ? parseShard(shardSpec, flag(a, 'shards'), io.env ?? process.env) : undefined;
+  } catch (e) {
+    if (e instanceof ShardError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (shard) io.err(`shard ${shard.index}/${shard.count}${shard.source ? ` (from ${shard.source})` : ''}: images whose relative path hashes to it; embeddings go to this shard's own store (image-triage cache merge combines them)\n`);
 
   const choice = classifierChoice(a);
   const rule = cascadeRuleFromFlags(a);
+  if (shard && choice === 'cascade') throw new UsageError('--shard is not supported with --classifier cascade yet: run the zero-shot shards, then the cascade unsharded (zero-shot answers are current, so only the VLM step runs)');
+  const tag = shard && shard.count > 1 ? shardTag(shard) : undefined;
   const progress = createProgress(io.err, !!io.isTTY);
   const common = { root, set, categoriesHash: categoriesHash(set), batchSize, force: has(a, 'force'), signal };
   const onEvent = (e: CascadeEvent) => {
@@ -90,11 +108,11 @@ export async function classifyCommand(argv: string[], io: CliIO, signal?: AbortS
       await vlm.dispose?.();
     }
   } else {
-    const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY });
+    const classifier = await createClassifierFromFlags(a, { dtype, io, isTTY: !!io.isTTY, shardTag: tag });
     describe(classifier.info, io);
     for (const w of (await classifier.setWarnings?.(set)) ?? []) io.err(`warning: ${w}\n`);
     try {
-      summary = await runClassification({ ...common, classifier, onEvent });
+      summary = await runClassification({ ...common, classifier, shard, onEvent });
     } finally {
       progress.finish();
       await classifier.dispose?.();
@@ -113,7 +131,7 @@ function describe(info: ClassifierInfo, io: CliIO): void {
 
 function printSummary(s: RunSummary, io: CliIO): void {
   const lines = [
-    `${s.cancelled ? 'Cancelled' : 'Done'}: ${s.total} images in ${(s.elapsedMs / 1000).toFixed(1)}s — ${s.classified} classified, ${s.skipped} skipped (already current), ${s.failed} failed.`,
+    `${s.cancelled ? 'Cancelled' : 'Done'}${s.shard ? ` (shard ${s.shard})` : ''}: ${s.total} images in ${(s.elapsedMs / 1000).toFixed(1)}s — ${s.classified} classified, ${s.skipped} skipped (already current), ${s.failed} failed.`,
     `Checkpoint: ${s.checkpoint}${s.device ? ` (device: ${s.device})` : ''}`,
     'Per category:',
     ...Object.entries(s.perCategory).map(([n, c]) => `  ${n.padEnd(24)} ${c}`),

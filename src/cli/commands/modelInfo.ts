@@ -1,6 +1,6 @@
 // `image-triage model info <hub id | dir> [--json]`: what a user needs to trust a checkpoint — id,
 // revision sha, files and sizes per dtype, score kind, text token limit, image size and resampling,
-// logit scale and bias with their source, and a self-test (one prompt and one generated image encoded).
+// logit scale and bias with their source, the device it runs on, and a self-test (one prompt and one generated image encoded).
 import sharp from 'sharp';
 import { createHash } from 'node:crypto';
 import type { Dtype } from '../../classifiers/config';
@@ -9,10 +9,11 @@ import { outputSize } from '../../classifiers/zeroShot/preprocess';
 import { DTYPE_SUFFIX } from '../../classifiers/zeroShot/hub';
 import { defaultCacheDir } from '../../core/cacheDir';
 import { logitFlags } from '../classifierFlags';
+import { DEVICES } from '../../classifiers/device';
 import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 
 export const MODEL_INFO_USAGE = `usage: image-triage model info <hub id|dir> [--json] [--dtype fp32|q8|fp16] [--revision <branch|tag|sha>]
-         [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>]
+         [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--device auto|cpu|cuda|dml|coreml|webgpu]
   Loads the checkpoint as classify would and prints what it will score with, plus a self-test.`;
 
 const RESAMPLING: Record<string, string> = { nearest: 'nearest', linear: 'bilinear', cubic: 'bicubic', lanczos3: 'lanczos' };
@@ -20,7 +21,7 @@ const RESAMPLING: Record<string, string> = { nearest: 'nearest', linear: 'biline
 export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'info') throw new UsageError(`unknown model sub-command "${sub ?? ''}"; use "model info <hub id|dir>"`);
-  const a = parseArgs(rest, { booleans: ['json'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias'] });
+  const a = parseArgs(rest, { booleans: ['json'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias', 'device'] });
   if (a.positionals.length !== 1) throw new UsageError('model info takes exactly one hub id or model directory');
   const dtype = choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']) ?? 'fp32';
   const c = await createZeroShotClassifier({
@@ -30,6 +31,7 @@ export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
     cacheDir: flag(a, 'cache-dir') ?? defaultCacheDir(io.env),
     revision: flag(a, 'revision'),
     logit: logitFlags(a),
+    device: choiceFlag(a, 'device', DEVICES) ?? 'auto',
   });
   try {
     const t = c.towers;
@@ -52,6 +54,8 @@ export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
       revision_requested: t.revisionRequested ?? null,
       model_type: t.modelType,
       dtype,
+      device: t.device,
+      device_note: t.deviceNote ?? null,
       score_kind: t.scoreKind,
       text_max_tokens: t.textMaxTokens,
       image_size: size,
@@ -70,6 +74,7 @@ export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
       const lines = [
         `checkpoint:      ${info.checkpoint}`,
         `revision:        ${info.revision}${info.revision_requested && info.revision_requested !== info.revision ? ` (asked: ${info.revision_requested})` : ''}`,
+        `device:          ${info.device}${info.device_note ? ` (${info.device_note})` : ''}`,
         `model type:      ${info.model_type} → ${info.score_kind} scores (uncalibrated; comparable only within this checkpoint)`,
         `text tokens:     ${info.text_max_tokens} (longer prompts are cut to ${info.text_max_tokens - 1} + end-of-text, with a warning)`,
         `image size:      ${size.width}×${size.height}, ${info.resampling} resampling`,

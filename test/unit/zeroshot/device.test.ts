@@ -71,6 +71,11 @@ test('the CLI warns once, classifies on the CPU, and records the device in each 
     assert.equal(p.device, 'cpu');
     assert.deepEqual(p.predicted_categories.map((x) => x.name), [c]);
   }
+  const info = await cli(['model', 'info', await tinyModel('clip'), '--device', ABSENT, '--json', '--cache-dir', await tempDir('dev-mi-')]);
+  assert.equal(info.code, 0, info.err);
+  const mi = JSON.parse(info.out);
+  assert.equal(mi.device, 'cpu', 'model info shows the device that ran');
+  assert.match(mi.device_note, new RegExp(`device ${ABSENT} could not start`));
   const bad = await cli(['classify', root, '--device', 'tpu']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--device must be one of auto, cpu, cuda, dml, coreml, webgpu/);

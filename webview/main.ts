@@ -70,7 +70,8 @@ const detail = new DetailPane(main, {
 const sheet = new ShortcutSheet(document.body, () => (store.view === 'grid' ? grid.el.focus() : undefined));
 const startAudit = () => send({ type: 'startAudit' });
 const exportReport = () => send({ type: 'exportReport' });
-const views = new ViewSwitcher(store, { root: app, tabsBefore: toolbar.el, render: () => render(), focusGrid: () => grid.el.focus(), startAudit, exportReport });
+const exportDataset = () => send({ type: 'exportDataset' });
+const views = new ViewSwitcher(store, { root: app, tabsBefore: toolbar.el, render: () => render(), focusGrid: () => grid.el.focus(), startAudit, exportReport, exportDataset });
 const auditMode = new AuditMode(app, store, notices, {
   render: () => render(),
   requestDetail: (id) => requestDetailFor(id),

@@ -1,5 +1,5 @@
 // The panel's views as tabs (Images, Audit with its progress, Trust dashboard), and the audit's
-// commands: Start audit…, Export report….
+// commands: Start audit…, Export report…, and Export dataset… (the host's Export Dataset flow).
 import { h, replace } from './dom';
 import type { Store } from './store';
 
@@ -10,6 +10,7 @@ export interface ViewTabActions {
   show(view: View, focusContent?: boolean): void;
   startAudit(): void;
   exportReport(): void;
+  exportDataset(): void;
 }
 
 export class ViewTabs {
@@ -21,7 +22,8 @@ export class ViewTabs {
     this.tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
     const start = h('vscode-button', { appearance: 'secondary', 'data-act': 'startAudit', 'aria-label': 'Start an audit: draw a seeded sample to judge' }, 'Start audit…');
     const exp = h('vscode-button', { appearance: 'secondary', 'data-act': 'exportReport', 'aria-label': 'Export the trust report (HTML, Markdown or JSON)' }, 'Export report…');
-    this.el = h('div', { class: 'viewbar', role: 'toolbar', 'aria-label': 'Views and audit' }, this.tabs, h('span', { class: 'spacer' }), start, exp);
+    const data = h('vscode-button', { appearance: 'secondary', 'data-act': 'exportDataset', 'aria-label': 'Export the labelled dataset (ImageFolder, Hugging Face, Label Studio, FiftyOne, cleanlab, CSV, JSONL)' }, 'Export dataset…');
+    this.el = h('div', { class: 'viewbar', role: 'toolbar', 'aria-label': 'Views, audit and export' }, this.tabs, h('span', { class: 'spacer' }), start, exp, data);
     parent.insertBefore(this.el, before);
     this.el.addEventListener('click', (e) => {
       const t = (e.target as HTMLElement).closest<HTMLElement>('[data-view], [data-act]');
@@ -29,6 +31,7 @@ export class ViewTabs {
       if (t.dataset.view) actions.show(t.dataset.view as View);
       else if (t.dataset.act === 'startAudit') actions.startAudit();
       else if (t.dataset.act === 'exportReport') actions.exportReport();
+      else if (t.dataset.act === 'exportDataset') actions.exportDataset();
     });
     this.tabs.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;

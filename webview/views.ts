@@ -20,6 +20,7 @@ export interface ViewHooks {
   focusGrid(): void;
   startAudit(): void;
   exportReport(): void;
+  exportDataset(): void;
 }
 
 export class ViewSwitcher {
@@ -31,6 +32,7 @@ export class ViewSwitcher {
       show: (v, focus) => this.show(v, focus),
       startAudit: () => hooks.startAudit(),
       exportReport: () => hooks.exportReport(),
+      exportDataset: () => hooks.exportDataset(),
     });
     hooks.root.dataset.view = store.view;
   }

@@ -168,6 +168,8 @@ export const COMMANDS = {
   startAudit: command('startAudit'),
   /** Runs "Export Trust Report" on this panel's folder. */
   exportReport: command('exportReport'),
+  /** Runs "Export Dataset…" on this panel's folder (format and options by QuickPick on the host). */
+  exportDataset: command('exportDataset'),
 } as const;
 
 /** Webview → host, answered exactly once. Writes get longer: a bulk decision may touch 10,000 files. */

@@ -155,6 +155,7 @@ const PARSERS: { [K in WebviewMessageType]: Parser<K> } = {
   },
   startAudit: bare('startAudit'),
   exportReport: bare('exportReport'),
+  exportDataset: bare('exportDataset'),
   decide: (raw, known) => {
     onlyKeys(raw, ['type', 'requestId', 'decision', 'targets']);
     const decision = parseDecision(raw.decision);

@@ -1,6 +1,6 @@
-// Export Dataset as a user meets it: a classified, partly reviewed folder; the review panel's toolbar
-// button → format, labels and options from QuickPicks → the save dialog → an ImageFolder export on
-// disk with the reviewed images only → "Reveal in Explorer" shows it in the explorer.
+// Export Dataset as a user meets it: a classified, partly reviewed folder; the review panel's own
+// toolbar button (Export dataset…) → format, labels and options from QuickPicks → the save dialog →
+// an ImageFolder export on disk with the reviewed images only → "Reveal in Explorer" shows it.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +20,7 @@ async function pickByTyping(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-scenario('export: panel toolbar → Export Dataset… → ImageFolder on disk → Reveal in Explorer', async (t) => {
+scenario('export: panel toolbar button → Export Dataset… → ImageFolder on disk → Reveal in Explorer', async (t) => {
   const ws = t.tempDir('e2e-export-');
   const { folder } = await makeTriageWorkspace(ws, 4);
   assert.equal(await main(['classify', folder, '--model', path.join(ws, 'models', 'tiny-clip'), '--cache-dir', t.tempDir('e2e-export-cache-')], quiet), 2, 'classified (one broken file)');
@@ -35,8 +35,11 @@ scenario('export: panel toolbar → Export Dataset… → ImageFolder on disk �
   await clickContextMenuItem(page, 'Open Review Panel');
   await webviewFrame(page).locator('.card').first().waitFor({ timeout: 60_000 });
 
-  const button = page.locator('.editor-actions .action-label[aria-label*="Export Dataset"]');
+  // The editor title bar carries the command too; the panel's own toolbar button is the one clicked.
+  await page.locator('.editor-actions .action-label[aria-label*="Export Dataset"]').waitFor({ timeout: 15_000 });
+  const button = webviewFrame(page).getByRole('toolbar', { name: 'Views, audit and export' }).getByRole('button', { name: /Export the labelled dataset/ });
   await button.waitFor({ timeout: 15_000 });
+  await screenshot(page, 'export-toolbar-button');
   await button.click();
   await pickByTyping(page, 'ImageFolder');
   await pickByTyping(page, 'Reviewed and auto-accepted');

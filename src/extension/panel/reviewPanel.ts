@@ -187,6 +187,7 @@ export class ReviewPanel implements vscode.Disposable {
         openSidecar: (m) => this.openSidecar(m.id),
         startAudit: () => this.audit.startAuditCommand(),
         exportReport: () => this.audit.exportReportCommand(),
+        exportDataset: () => vscode.commands.executeCommand('imageTriage.exportDataset', vscode.Uri.file(this.session.root)),
       },
       post: (m) => this.post(m),
       log: this.deps.log,

@@ -20,7 +20,7 @@ const refused = (m: unknown, k: KnownNames | null = known) => {
 const v = (extra: Record<string, unknown> = {}) => ({ type: 'auditVerdict', requestId: 1, id: 'a.png', classifier: 'zero-shot', verdict: 'accurate', ...extra });
 
 test('the argument-free audit commands and requests are accepted, with no extra fields', () => {
-  for (const type of ['startAudit', 'exportReport']) {
+  for (const type of ['startAudit', 'exportReport', 'exportDataset']) {
     assert.deepEqual(ok({ type }), { type });
     assert.match(refused({ type, folder: '/etc' }), /unexpected field "folder"/);
   }

@@ -46,7 +46,7 @@ async function host() {
     new Endpoint({
       known: () => ({ image: (id) => session.unknownIds([id]).length === 0, category: (n) => COLOURS.includes(n) }),
       requests: handlers,
-      commands: { ready: () => undefined, requestThumbs: () => undefined, openSidecar: () => undefined, startAudit: () => undefined, exportReport: () => undefined },
+      commands: { ready: () => undefined, requestThumbs: () => undefined, openSidecar: () => undefined, startAudit: () => undefined, exportReport: () => undefined, exportDataset: () => undefined },
       post,
       log: quiet,
       where: () => root,

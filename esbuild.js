@@ -14,6 +14,7 @@ const nodeTargets = [
   { entry: 'src/extension/main.ts', out: 'dist/extension.js' },
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
   { entry: 'src/bench/main.ts', out: 'dist/bench.js' },
+  { entry: 'src/bench/scale.ts', out: 'dist/benchScale.js' },
   { entry: 'src/api/index.ts', out: 'dist/api.js' },
   { entry: 'src/classifiers/zeroShot/towerWorker.ts', out: 'dist/towerWorker.js' },
   { entry: 'src/classifiers/similarity/dupWorker.ts', out: 'dist/dupWorker.js' },

@@ -1,0 +1,178 @@
+// `npm run bench:scale`: the explore-by-meaning features at scale. A synthetic folder of N images
+// (CIFAR-10 copies with one pixel varied, PNG, so every file has its own hash; generated into a temp
+// folder, never committed) with a sidecar each, and N simulated 512-d embeddings in a real store;
+// 1,000,000 rows simulated in memory (a sparse data file + a real 32 MB index) for the store's open.
+// Flags: --n 100000 (folder size), --dups-n N (near-duplicate search size, default --n), --million
+// (also rank 1M rows in memory: 2 GB). Last line: `scale: open100k_s=… search100k_ms=… …`.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { indexFolder } from '../core/folderIndex';
+import { newSidecar, applyPrediction } from '../core/sidecar';
+import type { Prediction } from '../core/types';
+import { writeSidecar } from '../core/sidecarStore';
+import { dotAll, topK } from '../core/similarity/rank';
+import { kmeans } from '../core/similarity/kmeans';
+import { EmbeddingCache } from '../classifiers/zeroShot/embeddingCache';
+import { folderMatrix } from '../classifiers/zeroShot/folderEmbeddings';
+import { findNearDuplicates } from '../classifiers/similarity/nearDuplicates';
+import { ReviewSession } from '../extension/panel/reviewSession';
+import { cifarImages } from './images';
+
+const D = 512;
+const KEY = { model: 'bench-scale', revision: 'synthetic', dtype: 'fp32' };
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const N = Number(arg('n') ?? 100_000);
+const DUPS_N = Number(arg('dups-n') ?? N);
+const log = (s: string) => process.stderr.write(s + '\n');
+const secs = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
+  const t = performance.now();
+  const v = await fn();
+  return [v, (performance.now() - t) / 1000];
+};
+const mb = () => Math.round(process.memoryUsage().rss / 1e6);
+
+/** Deterministic unit vectors; every 20th row is a near copy of the previous one. */
+function embeddings(n: number, seed = 1): Float32Array {
+  let s = seed;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const v = new Float32Array(n * D);
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    const dup = i % 20 === 19;
+    let norm = 0;
+    for (let t = 0; t < D; t++) {
+      const x = dup ? v[o - D + t] + 0.005 * rnd() : rnd();
+      v[o + t] = x;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    for (let t = 0; t < D; t++) v[o + t] /= norm;
+  }
+  return v;
+}
+
+function prediction(sha: string, top: string): Prediction {
+  return {
+    classifier: 'zero-shot',
+    checkpoint: KEY.model,
+    revision: KEY.revision,
+    dtype: KEY.dtype,
+    categories_hash: 'bench',
+    mode: 'single_label',
+    created_at: new Date(0).toISOString(),
+    image_sha256: sha,
+    warnings: [],
+    predicted_categories: [{ name: top, score: 5, confidence: 'high', visual_evidence: `looks like a ${top}` }],
+    fits_any: true,
+    category_scores: { [top]: 5, other: 1 },
+    would_route_to: top,
+    decision_basis: `closest to ${top}`,
+  } as Prediction;
+}
+
+async function makeFolder(n: number): Promise<{ root: string; shas: string[] }> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-'));
+  const sources = await cifarImages(10_000);
+  log(`generating ${n} images (CIFAR copies, one pixel varied) with sidecars in ${root}…`);
+  const raws = new Map<number, Buffer>();
+  const shas: string[] = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const src = i % sources.length;
+      let raw = raws.get(src);
+      if (!raw) raws.set(src, (raw = await sharp(sources[src]).removeAlpha().raw().toBuffer()));
+      const px = Buffer.from(raw);
+      const copy = Math.floor(i / sources.length);
+      px[copy % px.length] = (px[copy % px.length] + 1 + (copy >> 10)) & 255;
+      const png = await sharp(px, { raw: { width: 32, height: 32, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+      const dir = path.join(root, path.basename(path.dirname(sources[src])));
+      const file = path.join(dir, `${String(i).padStart(7, '0')}.png`);
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(file, png);
+      const sha = createHash('sha256').update(png).digest('hex');
+      shas[i] = sha;
+      await writeSidecar(file, applyPrediction(newSidecar({ name: path.basename(file), sha256: sha, size: png.length }), prediction(sha, path.basename(dir))));
+      if (i % 10_000 === 0) log(`  ${i}/${n}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { root, shas };
+}
+
+/** A 1M-row store: real index (32 MB of sha256s), sparse data file of the right size. */
+async function millionStore(dir: string): Promise<number> {
+  const rows = 1_000_000;
+  const c = new EmbeddingCache(dir, { ...KEY, model: 'bench-million' }, D);
+  const header = Buffer.alloc(12);
+  Buffer.from('ITEMB001').copy(header);
+  header.writeUInt32LE(D, 8);
+  await fs.writeFile(c.file, header);
+  await fs.truncate(c.file, 12 + rows * (32 + 4 * D));
+  const idx = Buffer.alloc(rows * 32);
+  for (let r = 0; r < rows; r++) createHash('sha256').update(String(r)).digest().copy(idx, r * 32);
+  await fs.writeFile(c.indexFile, idx);
+  const [, s] = await secs(() => new EmbeddingCache(dir, { ...KEY, model: 'bench-million' }, D).load());
+  return s;
+}
+
+async function main() {
+  const rss0 = mb();
+  const { root, shas } = await makeFolder(N);
+  const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-cache-'));
+  const vecs = embeddings(N);
+  const store = new EmbeddingCache(cacheDir, KEY, D);
+  for (let i = 0; i < N; i++) {
+    store.put(shas[i], vecs.subarray(i * D, (i + 1) * D));
+    if (i % 5000 === 4999) await store.flush();
+  }
+  await store.flush();
+  log('folder and store ready; measuring…');
+
+  // The panel's open: discover + read every sidecar + the grid's summaries.
+  const [[images, summaries], openS] = await secs(async () => {
+    const imgs = await indexFolder(root);
+    const session = new ReviewSession(root, [], 'single_label', 'bench', imgs);
+    return [imgs, session.summaries()] as const;
+  });
+  const rssOpen = mb();
+  const [m, rowsS] = await secs(() => folderMatrix(images, cacheDir, KEY));
+  if (m.ids.length !== N) throw new Error(`only ${m.ids.length} of ${N} rows found`);
+  const q = embeddings(1, 99);
+  const [, searchS] = await secs(() => topK(dotAll(m.vectors, D, q), 50));
+  const rssSearch = mb();
+  const dupRows = m.vectors.subarray(0, DUPS_N * D);
+  const [d, dupS] = await secs(() => findNearDuplicates(dupRows, D, 0.95, { onProgress: (a, b) => a % 50 === 0 && log(`  duplicates: block ${a}/${b}`) }));
+  const [km, clusterS] = await secs(() => kmeans(m.vectors, D, Math.round(Math.sqrt(N / 10)), { seed: 1 }));
+  const storeOpenS = await millionStore(await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-1m-')));
+  let million = '';
+  if (process.argv.includes('--million')) {
+    const big = embeddings(1_000_000, 5);
+    const [, s1m] = await secs(() => topK(dotAll(big, D, q), 50));
+    million = ` search1m_ms=${(s1m * 1000).toFixed(0)}`;
+  }
+  const rssPeak = Math.max(rssOpen, rssSearch, mb());
+  log(`images ${N}: open ${openS.toFixed(2)} s (${summaries.length} summaries), rows read ${rowsS.toFixed(2)} s, search ${(searchS * 1000).toFixed(1)} ms`);
+  log(`near duplicates over ${DUPS_N}: ${d.pairs.i.length} pairs in ${d.clusters.length} clusters, ${dupS.toFixed(1)} s (worker thread)`);
+  log(`k-means: ${km.k} clusters over ${N}, ${clusterS.toFixed(2)} s; 1M-row store open ${storeOpenS.toFixed(2)} s; RSS ${rss0} → ${rssPeak} MB`);
+  log(`targets: open ≤ 3 s, search ≤ 100 ms, duplicates ≤ 30 s, RSS ≤ 1500 MB (this process holds what the extension host would).`);
+  await fs.rm(root, { recursive: true, force: true });
+  await fs.rm(cacheDir, { recursive: true, force: true });
+  const tag = N === 100_000 ? '100k' : `${Math.round(N / 1000)}k`;
+  const dtag = DUPS_N === 100_000 ? '100k' : `${Math.round(DUPS_N / 1000)}k`;
+  console.log(
+    `scale: open${tag}_s=${openS.toFixed(2)} search${tag}_ms=${(searchS * 1000).toFixed(1)} dups${dtag}_s=${dupS.toFixed(1)} clusters${tag}_s=${clusterS.toFixed(2)} store_open_s=${storeOpenS.toFixed(2)} rss${tag}_mb=${rssPeak}${million}`,
+  );
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

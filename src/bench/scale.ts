@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { indexFolder } from '../core/folderIndex';
+import { summarizeFolder } from '../core/imageSummary';
 import { newSidecar, applyPrediction } from '../core/sidecar';
 import type { Prediction } from '../core/types';
 import { writeSidecar } from '../core/sidecarStore';
@@ -18,7 +19,6 @@ import { kmeans } from '../core/similarity/kmeans';
 import { EmbeddingCache } from '../classifiers/zeroShot/embeddingCache';
 import { folderMatrix } from '../classifiers/zeroShot/folderEmbeddings';
 import { findNearDuplicates } from '../classifiers/similarity/nearDuplicates';
-import { ReviewSession } from '../extension/panel/reviewSession';
 import { cifarImages } from './images';
 
 const D = 512;
@@ -139,8 +139,9 @@ async function main() {
   // The panel's open: discover + read every sidecar + the grid's summaries.
   const [[images, summaries], openS] = await secs(async () => {
     const imgs = await indexFolder(root);
-    const session = new ReviewSession(root, [], 'single_label', 'bench', imgs);
-    return [imgs, session.summaries()] as const;
+    const sums = summarizeFolder(imgs);
+    JSON.stringify(sums); // the init message's payload crosses to the webview serialised
+    return [imgs, sums] as const;
   });
   const rssOpen = mb();
   const [m, rowsS] = await secs(() => folderMatrix(images, cacheDir, KEY));

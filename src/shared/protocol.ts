@@ -11,47 +11,19 @@
 // To add a request: declare it in REQUESTS, give it a parser in validate.ts and a handler on the
 // host (RequestHandlers); the compiler points at whichever is missing.
 // Pure module: no vscode, no DOM, no Node imports.
-import type { AuditVerdict, ClassifierKind, Confidence, Mode, ReviewStatus, Sidecar } from '../core/types';
+import type { AuditVerdict, ClassifierKind, Mode, Sidecar } from '../core/types';
 import type { ReviewDecision } from '../core/sidecar';
 import type { AuditState, DashboardData, LabelIssues } from './auditData';
 import type { CertifyState } from '../core/certify/certify';
 import type { AdaptResult } from '../core/adapt/result';
 import type { ProbeResult } from '../core/audit/probe';
+import type { ImageSummary } from '../core/imageSummary';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
 
-/** What the grid needs to know about one image. Compact: a folder may hold 10,000 of them. */
-export interface ImageSummary {
-  /** Path relative to the reviewed folder, '/' separated. The image's identity in every message. */
-  id: string;
-  name: string;
-  status: ReviewStatus;
-  /** Human labels (decided reviews). */
-  reviewLabels: string[];
-  /** Labels of the primary prediction, best first. Empty when nothing fits or not classified. */
-  predicted: string[];
-  classified: boolean;
-  /** Card score (1..5) of the best predicted category, or of the best category when nothing fits. */
-  cardScore: number | null;
-  /** The model's own score of the best category in [0,1] (zero-shot), when known. Not calibrated. */
-  rawScore: number | null;
-  /** Best minus second-best score; small = uncertain. Raw scores when known, else card scores / 5. */
-  margin: number | null;
-  confidence: Confidence | null;
-  fitsAny: boolean | null;
-  route: string | null;
-  inReviewQueue: boolean;
-  /** Classification error or unreadable sidecar, as a message naming what to do. */
-  error: string | null;
-  checkpoint: string | null;
-  /** The classifier whose prediction the grid shows (the effective one: the VLM's where it ran). */
-  effective: ClassifierKind | null;
-  /** A zero-shot and a VLM prediction of the same image and categories name different labels. */
-  vlmDisagrees: boolean;
-  /** Fingerprint of the review on disk; a write carries it so that a stale view never overwrites. */
-  rev: string;
-}
+/** What the grid needs to know about one image (core's type: the folder's summaries are built there). */
+export type { ImageSummary };
 
 export interface CategoryInfo {
   name: string;

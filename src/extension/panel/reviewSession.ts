@@ -12,7 +12,7 @@ import type { IndexedImage } from '../../core/folderIndex';
 import { isImagePath } from '../../core/discovery';
 import type { CategoryInfo, Decision, ImageSummary } from '../../shared/protocol';
 import { RequestError, canAccept, nothingToAccept } from '../../shared/protocol';
-import { reviewRev, summarize } from './summary';
+import { reviewRev, summarize } from '../../core/imageSummary';
 import { imageIdOf, resolveImageId } from './pathGuard';
 
 export interface SessionImage {

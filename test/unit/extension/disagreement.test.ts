@@ -3,7 +3,7 @@
 // lists exactly those.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarize } from '../../../src/extension/panel/summary';
+import { summarize } from '../../../src/core/imageSummary';
 import { applyPrediction } from '../../../src/core/sidecar';
 import { applyFilter, DEFAULT_FILTER, headerCounts } from '../../../webview/filters';
 import { orderPredictions } from '../../../webview/predictionView';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reviewRev, summarize } from '../../../src/extension/panel/summary';
+import { reviewRev, summarize } from '../../../src/core/imageSummary';
 import { applyReview } from '../../../src/core/sidecar';
 import { prediction, sidecarWith } from './fixtures';
 

@@ -2,7 +2,7 @@
 // trust report do with it. Used by the fuzz test: a sidecar that reads must never make these throw.
 import type { Prediction, Sidecar } from '../../../src/core/types';
 import { applyPrediction, applyPredictionError, applyReview, isPredictionCurrent, primaryPrediction, restoreReview, sidecarLabels } from '../../../src/core/sidecar';
-import { summarize } from '../../../src/extension/panel/summary';
+import { summarize } from '../../../src/core/imageSummary';
 
 import { formatSidecar } from '../../../src/cli/commands/show';
 import { VerdictError, verdictEntry, auditProgress } from '../../../src/core/audit/verdict';

@@ -2,27 +2,22 @@
 // (CIFAR-10 copies with one pixel varied, PNG, so every file has its own hash; generated into a temp
 // folder, never committed) with a sidecar each, and N simulated 512-d embeddings in a real store;
 // 1,000,000 rows simulated in memory (a sparse data file + a real 32 MB index) for the store's open.
-// Flags: --n 100000 (folder size), --dups-n N (near-duplicate search size, default --n), --million
+// Flags: --n 100000 (folder size), --dir <folder> (generate there once and keep), --dups-n N (near-duplicate search size, default --n), --million
 // (also rank 1M rows in memory: 2 GB). Last line: `scale: open100k_s=… search100k_ms=… …`.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
 import { indexFolder } from '../core/folderIndex';
 import { summarizeFolder } from '../core/imageSummary';
-import { newSidecar, applyPrediction } from '../core/sidecar';
-import type { Prediction } from '../core/types';
-import { writeSidecar } from '../core/sidecarStore';
 import { dotAll, topK } from '../core/similarity/rank';
 import { kmeans } from '../core/similarity/kmeans';
 import { EmbeddingCache } from '../classifiers/zeroShot/embeddingCache';
 import { folderMatrix } from '../classifiers/zeroShot/folderEmbeddings';
 import { findNearDuplicates } from '../classifiers/similarity/nearDuplicates';
-import { cifarImages } from './images';
+import { SCALE_KEY as KEY, scaleFolder } from './scaleFolder';
 
 const D = 512;
-const KEY = { model: 'bench-scale', revision: 'synthetic', dtype: 'fp32' };
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? undefined : process.argv[i + 1];
@@ -57,56 +52,6 @@ function embeddings(n: number, seed = 1): Float32Array {
   return v;
 }
 
-function prediction(sha: string, top: string): Prediction {
-  return {
-    classifier: 'zero-shot',
-    checkpoint: KEY.model,
-    revision: KEY.revision,
-    dtype: KEY.dtype,
-    categories_hash: 'bench',
-    mode: 'single_label',
-    created_at: new Date(0).toISOString(),
-    image_sha256: sha,
-    warnings: [],
-    predicted_categories: [{ name: top, score: 5, confidence: 'high', visual_evidence: `looks like a ${top}` }],
-    fits_any: true,
-    category_scores: { [top]: 5, other: 1 },
-    would_route_to: top,
-    decision_basis: `closest to ${top}`,
-  } as Prediction;
-}
-
-async function makeFolder(n: number): Promise<{ root: string; shas: string[] }> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-'));
-  const sources = await cifarImages(10_000);
-  log(`generating ${n} images (CIFAR copies, one pixel varied) with sidecars in ${root}…`);
-  const raws = new Map<number, Buffer>();
-  const shas: string[] = new Array(n);
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const src = i % sources.length;
-      let raw = raws.get(src);
-      if (!raw) raws.set(src, (raw = await sharp(sources[src]).removeAlpha().raw().toBuffer()));
-      const px = Buffer.from(raw);
-      const copy = Math.floor(i / sources.length);
-      px[copy % px.length] = (px[copy % px.length] + 1 + (copy >> 10)) & 255;
-      const png = await sharp(px, { raw: { width: 32, height: 32, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
-      const dir = path.join(root, path.basename(path.dirname(sources[src])));
-      const file = path.join(dir, `${String(i).padStart(7, '0')}.png`);
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(file, png);
-      const sha = createHash('sha256').update(png).digest('hex');
-      shas[i] = sha;
-      await writeSidecar(file, applyPrediction(newSidecar({ name: path.basename(file), sha256: sha, size: png.length }), prediction(sha, path.basename(dir))));
-      if (i % 10_000 === 0) log(`  ${i}/${n}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return { root, shas };
-}
-
 /** A 1M-row store: real index (32 MB of sha256s), sparse data file of the right size. */
 async function millionStore(dir: string): Promise<number> {
   const rows = 1_000_000;
@@ -125,7 +70,9 @@ async function millionStore(dir: string): Promise<number> {
 
 async function main() {
   const rss0 = mb();
-  const { root, shas } = await makeFolder(N);
+  const keep = arg('dir');
+  const root = keep ? path.resolve(keep) : await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-'));
+  const shas = await scaleFolder(root, N, log);
   const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-cache-'));
   const vecs = embeddings(N);
   const store = new EmbeddingCache(cacheDir, KEY, D);
@@ -152,7 +99,8 @@ async function main() {
   const dupRows = m.vectors.subarray(0, DUPS_N * D);
   const [d, dupS] = await secs(() => findNearDuplicates(dupRows, D, 0.95, { onProgress: (a, b) => a % 50 === 0 && log(`  duplicates: block ${a}/${b}`) }));
   const [km, clusterS] = await secs(() => kmeans(m.vectors, D, Math.round(Math.sqrt(N / 10)), { seed: 1 }));
-  const storeOpenS = await millionStore(await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-1m-')));
+  const millionDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-scale-1m-'));
+  const storeOpenS = await millionStore(millionDir).finally(() => fs.rm(millionDir, { recursive: true, force: true }));
   let million = '';
   if (process.argv.includes('--million')) {
     const big = embeddings(1_000_000, 5);
@@ -164,7 +112,7 @@ async function main() {
   log(`near duplicates over ${DUPS_N}: ${d.pairs.i.length} pairs in ${d.clusters.length} clusters, ${dupS.toFixed(1)} s (worker thread)`);
   log(`k-means: ${km.k} clusters over ${N}, ${clusterS.toFixed(2)} s; 1M-row store open ${storeOpenS.toFixed(2)} s; RSS ${rss0} → ${rssPeak} MB`);
   log(`targets: open ≤ 3 s, search ≤ 100 ms, duplicates ≤ 30 s, RSS ≤ 1500 MB (this process holds what the extension host would).`);
-  await fs.rm(root, { recursive: true, force: true });
+  if (!keep) await fs.rm(root, { recursive: true, force: true });
   await fs.rm(cacheDir, { recursive: true, force: true });
   const tag = N === 100_000 ? '100k' : `${Math.round(N / 1000)}k`;
   const dtag = DUPS_N === 100_000 ? '100k' : `${Math.round(DUPS_N / 1000)}k`;

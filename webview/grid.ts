@@ -1,10 +1,22 @@
 // The virtualized thumbnail grid. Only the cards of visible rows (plus a little overscan) are in the
 // DOM; cards that scroll out are detached and reused. The container is one focusable listbox whose
-// aria-activedescendant follows the focused card.
+// aria-activedescendant follows the focused card. Past MAX_SCROLL_HEIGHT (a million images) the
+// scroll range is scaled onto the content (gridLayout.ts): `top` is the content offset shown; the
+// scrollbar maps onto it, and the wheel moves it pixel for pixel.
 import type { ImageSummary } from '../src/shared/protocol';
 import { createCard, updateCard, type CardState } from './card';
 import { h } from './dom';
-import { columnsFor, revealScrollTop, rowHeight, totalHeight, visibleItems, type GridGeometry } from './gridLayout';
+import {
+  columnsFor,
+  contentTopAt,
+  revealScrollTop,
+  rowHeight,
+  scrollHeightFor,
+  scrollTopAt,
+  totalHeight,
+  visibleItems,
+  type GridGeometry,
+} from './gridLayout';
 
 export interface GridCallbacks {
   onCardClick(id: string, mods: { shift: boolean; toggle: boolean }): void;
@@ -27,6 +39,9 @@ export class VirtualGrid {
   private width = 0;
   private height = 0;
   private focusIndex = -1;
+  /** The content offset at the top of the viewport, and the scrollTop that shows it. */
+  private top = 0;
+  private shownScrollTop = 0;
 
   constructor(
     parent: HTMLElement,
@@ -37,6 +52,7 @@ export class VirtualGrid {
     this.el = h('div', { class: 'grid', role: 'listbox', tabindex: '0', 'aria-multiselectable': 'true', 'aria-label': 'Images' }, this.spacer);
     parent.append(this.el);
     this.el.addEventListener('scroll', () => this.schedule(), { passive: true });
+    this.el.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     new ResizeObserver(() => {
       this.width = this.el.clientWidth;
       this.height = this.el.clientHeight;
@@ -82,11 +98,49 @@ export class VirtualGrid {
     return Math.max(1, Math.floor((this.height || this.el.clientHeight) / rowHeight(this.geometry())));
   }
 
+  private contentHeight(): number {
+    return totalHeight(this.items.length, this.geometry());
+  }
+  private viewport(): number {
+    return this.el.clientHeight || 600;
+  }
+
+  /** The content offset shown now: follows the scrollbar when something else moved it. */
+  private syncTop(): number {
+    const st = this.el.scrollTop;
+    if (Math.abs(st - this.shownScrollTop) > 1) {
+      this.top = contentTopAt(st, this.contentHeight(), this.viewport());
+      this.shownScrollTop = st;
+    }
+    return this.top;
+  }
+
+  /** Shows content offset `top` (clamped), moving the scrollbar to match. */
+  scrollToContent(top: number): void {
+    const content = this.contentHeight();
+    const vh = this.viewport();
+    this.top = Math.max(0, Math.min(top, content - vh));
+    const spacer = `${scrollHeightFor(content)}px`;
+    if (this.spacer.style.height !== spacer) this.spacer.style.height = spacer; // before scrollTop: no clamp to the old height
+    const st = scrollTopAt(this.top, content, vh);
+    this.el.scrollTop = st;
+    this.shownScrollTop = this.el.scrollTop;
+    this.schedule();
+  }
+
+  /** In a scaled range the wheel moves the content pixel for pixel, not by the scaled scrollbar. */
+  private onWheel(e: WheelEvent): void {
+    if (this.contentHeight() <= scrollHeightFor(this.contentHeight()) || e.ctrlKey || !e.deltaY) return;
+    e.preventDefault();
+    const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? this.viewport() : 1;
+    this.scrollToContent(this.syncTop() + e.deltaY * unit);
+  }
+
   /** Scrolls so that item `index` is fully visible. */
   reveal(index: number): void {
     if (index < 0) return;
-    const top = revealScrollTop(index, this.geometry(), this.el.scrollTop, this.el.clientHeight);
-    if (top !== null) this.el.scrollTop = top;
+    const top = revealScrollTop(index, this.geometry(), this.syncTop(), this.viewport());
+    if (top !== null) this.scrollToContent(top);
   }
 
   schedule(): void {
@@ -101,8 +155,13 @@ export class VirtualGrid {
     const focusIndex = this.focusIndex;
     const g = this.geometry();
     const cols = columnsFor(g);
-    this.spacer.style.height = `${totalHeight(this.items.length, g)}px`;
-    const { start, end } = visibleItems(this.items.length, g, this.el.scrollTop, this.el.clientHeight || 600);
+    const content = totalHeight(this.items.length, g);
+    const spacer = `${scrollHeightFor(content)}px`;
+    if (this.spacer.style.height !== spacer) this.spacer.style.height = spacer;
+    const top = this.syncTop();
+    // Cards sit at their content position, shifted so that content offset `top` is at the scrollTop.
+    const shift = this.el.scrollTop - top;
+    const { start, end } = visibleItems(this.items.length, g, top, this.viewport());
     // Centre the columns in the available width.
     const used = 2 * PADDING + cols * g.cardWidth + (cols - 1) * GAP;
     const offsetX = Math.max(0, Math.floor((g.width - used) / 2));
@@ -118,7 +177,7 @@ export class VirtualGrid {
         this.el.append(card);
       }
       const x = offsetX + PADDING + (i % cols) * (g.cardWidth + GAP);
-      const y = PADDING + Math.floor(i / cols) * rowHeight(g);
+      const y = PADDING + Math.floor(i / cols) * rowHeight(g) + shift;
       const transform = `translate(${x}px, ${y}px)`;
       if (card.style.transform !== transform) card.style.transform = transform;
       card.id = `card-${i}`;

@@ -28,6 +28,36 @@ export function totalHeight(items: number, g: GridGeometry): number {
   return rows === 0 ? 0 : 2 * g.padding + rows * rowHeight(g) - g.gap;
 }
 
+/**
+ * Browsers cap an element's height (Chromium near 33.5 million CSS px, Firefox near 17.9 million), so a
+ * grid taller than this gets a scroll range of this height, mapped linearly onto the content: the
+ * scrollbar reaches every row, at any size. Below it, scroll position and content offset are equal.
+ */
+export const MAX_SCROLL_HEIGHT = 8_000_000;
+
+/** The scroll range's height for a content height: the content's, capped. */
+export function scrollHeightFor(content: number, max = MAX_SCROLL_HEIGHT): number {
+  return Math.min(content, max);
+}
+
+/** The content offset shown at a scroll position (identity unless the range is scaled). */
+export function contentTopAt(scrollTop: number, content: number, viewport: number, max = MAX_SCROLL_HEIGHT): number {
+  if (content <= max) return scrollTop;
+  const range = max - viewport;
+  const span = content - viewport;
+  if (range <= 0 || span <= 0) return 0;
+  return Math.min(span, Math.max(0, (scrollTop * span) / range));
+}
+
+/** The scroll position that shows a content offset (the inverse of contentTopAt). */
+export function scrollTopAt(contentTop: number, content: number, viewport: number, max = MAX_SCROLL_HEIGHT): number {
+  if (content <= max) return contentTop;
+  const range = max - viewport;
+  const span = content - viewport;
+  if (range <= 0 || span <= 0) return 0;
+  return Math.min(range, Math.max(0, (contentTop * range) / span));
+}
+
 /** Indices [start, end) of the items to render for a scroll position. */
 export function visibleItems(
   items: number,

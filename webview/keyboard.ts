@@ -41,6 +41,7 @@ export function keyAction(e: KeyInput): KeyAction | null {
     if (k === 'z') return e.shiftKey ? { kind: 'redo' } : { kind: 'undo' };
     if (k === 'y' && !e.shiftKey) return { kind: 'redo' };
     if (k === 'a' && !e.shiftKey) return { kind: 'selectAll' };
+    if (key === 'Home' || key === 'End') return { kind: 'move', dir: MOVES[key], extend: e.shiftKey };
     return null;
   }
   if (key in MOVES) return { kind: 'move', dir: MOVES[key], extend: e.shiftKey };
@@ -70,7 +71,8 @@ export function keyAction(e: KeyInput): KeyAction | null {
 export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: '← → ↑ ↓', action: 'Move in the grid (Shift extends the selection)' },
   { keys: 'j / k', action: 'Next / previous image' },
-  { keys: 'Home / End, PgUp / PgDn', action: 'First / last image, page up / down' },
+  { keys: 'Home / End, Ctrl+Home / Ctrl+End', action: 'First / last image (of any number: the grid reaches every row)' },
+  { keys: 'PgUp / PgDn', action: 'Page up / down' },
   { keys: 'Enter or a', action: 'Accept the prediction' },
   { keys: '1 – 9', action: 'Assign category N (toggles it in multi-label mode)' },
   { keys: 'x', action: 'Reject: none of these categories' },

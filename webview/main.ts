@@ -158,7 +158,8 @@ function setFilter(p: Partial<FilterState>): void {
   store.setFilter(p);
   saveState({ filter: store.filter });
   const i = store.indexOf(store.selection.focus);
-  grid.el.scrollTop = 0;
+  grid.setItems(store.filtered, i);
+  grid.scrollToContent(0);
   if (i >= 0) grid.reveal(i);
   render();
 }
@@ -201,6 +202,10 @@ onHostMessage((m: HostMessage) => {
       if (store.filter.issue) void fetchLabelIssues();
       grid.setThumbSize(m.init.thumbnailSize);
       grid.el.focus();
+      break;
+    case 'initMore':
+      store.appendInit(m.images, m.last);
+      if (!m.last) return;
       break;
     case 'upsert': {
       const advanceFrom = store.advanceFrom;

@@ -58,6 +58,12 @@ export class Store {
     }
   }
 
+  /** The rest of the folder after `init`, in chunks: refiltered (sorted, counted) at the last. */
+  appendInit(list: ImageSummary[], last: boolean): void {
+    for (const img of list) if (!this.images.has(img.id)) this.images.set(img.id, img);
+    if (last) this.refilter();
+  }
+
   upsert(list: ImageSummary[], external: boolean): void {
     const now = Date.now();
     for (const img of list) {

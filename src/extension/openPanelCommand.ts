@@ -9,6 +9,7 @@ import { loadCategoriesFile } from './categoriesPicker';
 import { readSettings } from './settings';
 import { ReviewSession } from './panel/reviewSession';
 import { ReviewPanel } from './panel/reviewPanel';
+import { testIndexFor } from './testIndex';
 import { displayPath, pickFolder, reviewer, workspaceRootOf, type Env } from './env';
 
 export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
@@ -21,7 +22,7 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
   const settings = readSettings(folder);
   const indexed = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Image Triage: reading sidecars in ${path.basename(root)}` },
-    () => indexFolder(root),
+    async () => (await testIndexFor(root)) ?? indexFolder(root),
   );
   const preds = indexed.map((i) => (i.sidecar ? primaryPrediction(i.sidecar) : undefined));
   const catFile = await findCategoriesFile(root, ws);

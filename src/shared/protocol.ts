@@ -44,7 +44,9 @@ export interface PanelInit {
   categoriesSource: string;
   mode: Mode;
   categories: CategoryInfo[];
+  /** The first images (up to INIT_CHUNK); the rest follow in `initMore` chunks, `total` in all. */
   images: ImageSummary[];
+  total?: number;
   /** Display size of thumbnails in CSS pixels. */
   thumbnailSize: number;
   /** The folder's run as it is now (a panel opened or reset mid-run shows its true progress). */
@@ -174,9 +176,14 @@ export interface TrustActionsState {
   labels: { total: number; per_category: Record<string, number>; enough: boolean; min: number };
 }
 
+/** Images per message when a panel opens: a million summaries would be one ~300 MB message. */
+export const INIT_CHUNK = 50_000;
+
 /** Host → webview. */
 export const NOTIFICATIONS = {
-  init: notification<{ init: PanelInit }>('init', 'latest', ['upsert', 'remove', 'run']),
+  init: notification<{ init: PanelInit }>('init', 'latest', ['upsert', 'remove', 'run', 'initMore']),
+  /** The rest of a large folder's images after `init`, in order; the grid refilters at the last. */
+  initMore: notification<{ images: ImageSummary[]; last: boolean }>('initMore'),
   /** New or changed images (live results, writes, external changes). */
   upsert: notification<{ images: ImageSummary[]; external: boolean }>('upsert'),
   remove: notification<{ ids: string[] }>('remove'),

@@ -16,6 +16,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** How long to wait for the "HTTP server listening" line. */
   startTimeoutMs?: number;
+  /** Extra environment for code-server and its extension host (test hooks such as IMAGE_TRIAGE_TEST_INDEX). */
+  env?: Record<string, string>;
 }
 
 export interface CodeServer {
@@ -143,7 +145,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(CODE_SERVER_NODE, args, {
     cwd: tmpDir,
-    env: cleanEnv(tmpDir),
+    env: { ...cleanEnv(tmpDir), ...opts.env },
     detached: true, // own process group: stop() kills code-server and everything it spawned
     stdio: ['ignore', 'pipe', 'pipe'],
   });

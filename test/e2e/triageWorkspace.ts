@@ -48,7 +48,7 @@ export async function makeTriageWorkspace(ws: string, photos = 12): Promise<{ fo
   return { folder, colours };
 }
 
-function cifarPrediction(label: string, names: string[], i: number, sha: string): Prediction {
+export function cifarPrediction(label: string, names: string[], i: number, sha: string): Prediction {
   const p = 0.4 + ((i * 37) % 60) / 100;
   const scores = Object.fromEntries(names.map((n) => [n, n === label ? p : (1 - p) / (names.length - 1)]));
   const ranked = Object.entries(scores).sort((a, b) => b[1] - a[1]);

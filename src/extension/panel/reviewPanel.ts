@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Sidecar } from '../../core/types';
 import type { ThumbnailCache } from '../../core/thumbnails';
-import type { HostMessage, PanelInit, RunState } from '../../shared/protocol';
+import { INIT_CHUNK, type HostMessage, type PanelInit, type RunState } from '../../shared/protocol';
 import type { Logger } from '../log';
 import type { ReviewSession, SessionImage } from './reviewSession';
 import { panelHtml, makeNonce } from './html';
@@ -86,6 +86,7 @@ export class ReviewPanel implements vscode.Disposable {
   private disposables: vscode.Disposable[] = [];
   private disposed = false;
   private ownWriting = 0;
+  private initGeneration = 0;
   audit: AuditController;
 
   private constructor(
@@ -148,7 +149,7 @@ export class ReviewPanel implements vscode.Disposable {
     this.panel.title = `Review: ${info.folderName}`;
     this.audit = this.makeAudit();
     if (this.outbox.ready) {
-      this.post({ type: 'init', init: this.initData() });
+      this.sendInit();
       this.audit.onReady();
     }
   }
@@ -179,7 +180,7 @@ export class ReviewPanel implements vscode.Disposable {
       requests,
       commands: {
         ready: () => {
-          this.post({ type: 'init', init: this.initData() });
+          this.sendInit();
           this.outbox.openNow();
           this.audit.onReady();
         },
@@ -219,16 +220,33 @@ export class ReviewPanel implements vscode.Disposable {
     });
   }
 
-  private initData(): PanelInit {
-    return {
+  /**
+   * `init` with the first INIT_CHUNK images, then the rest in `initMore` chunks, each summarised
+   * when sent and after the previous one was delivered (a million images never sit in memory as one
+   * message). A newer init (reset) stops an older one's chunks.
+   */
+  private sendInit(): void {
+    const generation = ++this.initGeneration;
+    const all = this.session.all();
+    const chunk = (i: number) => all.slice(i, i + INIT_CHUNK).map((img) => this.session.summary(img.id)!);
+    const init: PanelInit = {
       folderName: this.info.folderName,
       categoriesSource: this.info.categoriesSource,
       mode: this.session.mode,
       categories: this.session.categories,
-      images: this.session.summaries(),
+      images: chunk(0),
+      total: all.length,
       thumbnailSize: this.deps.thumbnailSize,
       run: this.run,
     };
+    this.post({ type: 'init', init });
+    if (all.length <= INIT_CHUNK) return;
+    void (async () => {
+      await new Promise((r) => setImmediate(r)); // after the outbox opened (the `ready` handler)
+      for (let i = INIT_CHUNK; i < all.length && generation === this.initGeneration && !this.disposed; i += INIT_CHUNK) {
+        await this.panel.webview.postMessage({ type: 'initMore', images: chunk(i), last: i + INIT_CHUNK >= all.length } satisfies HostMessage);
+      }
+    })().catch((e) => this.deps.log.error(`Review panel: sending images: ${(e as Error).message}`));
   }
 
   private flushUpserts(): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnsFor, moveIndex, positionOf, revealScrollTop, totalHeight, visibleItems, type GridGeometry } from '../../../webview/gridLayout';
+import { MAX_SCROLL_HEIGHT, columnsFor, contentTopAt, moveIndex, positionOf, revealScrollTop, scrollHeightFor, scrollTopAt, totalHeight, visibleItems, type GridGeometry } from '../../../webview/gridLayout';
 
 const g: GridGeometry = { width: 1000, cardWidth: 180, cardHeight: 240, gap: 10, padding: 10 };
 
@@ -55,4 +55,40 @@ test('moves: arrows, j/k, home/end and the short last row', () => {
   assert.equal(moveIndex(0, 'pageDown', 100, cols, 3), 15);
   assert.equal(moveIndex(-1, 'down', 12, cols), 0);
   assert.equal(moveIndex(0, 'down', 0, cols), -1);
+});
+
+test('1,000,000 images: the scroll range is capped and maps onto every row, both ways', () => {
+  const n = 1_000_000;
+  const vh = 800;
+  const content = totalHeight(n, g); // 200,000 rows of 250 px: 50 M px, past Chromium's ~33.5 M cap
+  assert.ok(content > 33_500_000);
+  const range = scrollHeightFor(content);
+  assert.equal(range, MAX_SCROLL_HEIGHT);
+  assert.ok(range < 17_000_000, 'under every browser cap');
+  // The scrollbar at its end shows the last row; at its start the first.
+  const endTop = contentTopAt(range - vh, content, vh);
+  assert.equal(endTop, content - vh);
+  const last = visibleItems(n, g, endTop, vh, 0);
+  assert.equal(last.end, n, 'the last image is rendered at the end of the scrollbar');
+  assert.ok(last.start > n - 5 * 5, `only the last rows (from ${last.start})`);
+  assert.equal(visibleItems(n, g, contentTopAt(0, content, vh), vh, 0).start, 0);
+  // Every row is reachable: revealing any image gives a scroll position inside the range that maps back.
+  for (const index of [1, 123_457, 500_000, 999_998, n - 1]) {
+    const top = revealScrollTop(index, g, 0, vh)!;
+    const st = scrollTopAt(top, content, vh);
+    assert.ok(st >= 0 && st <= range - vh, `scrollTop ${st} in range`);
+    assert.ok(Math.abs(contentTopAt(st, content, vh) - top) < 1e-6, 'maps back');
+    const shown = visibleItems(n, g, top, vh, 0);
+    assert.ok(index >= shown.start && index < shown.end, `image ${index} shown`);
+  }
+  // A scrollbar moved by one pixel moves the content by the scale (≈ 6 px), never more than a row.
+  const step = contentTopAt(1001, content, vh) - contentTopAt(1000, content, vh);
+  assert.ok(step > 1 && step < 250, `one scrollbar pixel = ${step} px of content`);
+});
+
+test('below the cap, scroll position and content offset are the same', () => {
+  const content = totalHeight(10_000, g);
+  assert.equal(scrollHeightFor(content), content);
+  assert.equal(contentTopAt(12_345, content, 800), 12_345);
+  assert.equal(scrollTopAt(12_345, content, 800), 12_345);
 });

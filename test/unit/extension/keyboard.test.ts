@@ -11,6 +11,8 @@ test('movement keys', () => {
   assert.deepEqual(k('j'), { kind: 'move', dir: 'next', extend: false });
   assert.deepEqual(k('k'), { kind: 'move', dir: 'prev', extend: false });
   assert.deepEqual(k('End'), { kind: 'move', dir: 'end', extend: false });
+  assert.deepEqual(k('End', { ctrlKey: true }), { kind: 'move', dir: 'end', extend: false });
+  assert.deepEqual(k('Home', { metaKey: true, shiftKey: true }), { kind: 'move', dir: 'home', extend: true });
 });
 
 test('decisions', () => {

@@ -11,7 +11,7 @@
 //    scan goes on. Only the root itself failing (missing, not a folder, unreadable) throws;
 //  - results are sorted by relPath ('/'-separated) with plain code-unit comparison, so the order is the same
 //    on every run and every machine, independent of locale.
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs, stat as statCb, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from './types';
 import { isLeftoverName } from './leftovers';
@@ -100,6 +100,8 @@ interface Listing {
 }
 
 const CONCURRENCY = 32;
+/** fs.stat through its callback: less overhead per file than fs.promises (100,000-image folders). */
+const statOf = (p: string) => new Promise<Stats>((resolve, reject) => statCb(p, (e, st) => (e ? reject(e) : resolve(st))));
 
 /**
  * Recursively list the images under `root`. Never throws for a problem below the root; see the rules at
@@ -151,7 +153,7 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
       CONCURRENCY,
       async (f) => {
         try {
-          const st = await fs.stat(f.abs);
+          const st = await statOf(f.abs);
           listing.images.push({ path: f.abs, relPath: f.rel, size: st.size });
         } catch (e) {
           listing.problems.push({ path: f.abs, message: `cannot read file (${errorText(e)})` });

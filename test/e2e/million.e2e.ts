@@ -46,7 +46,7 @@ scenario('million: a 1,000,000-image grid reaches the last row by Ctrl+End and b
     return sc;
   });
   const images = Array.from({ length: N }, (_, i) => [idOf(i), i % 10]);
-  const indexFile = path.join(ws, 'million-index.json');
+  const indexFile = path.join(t.tempDir('e2e-million-index-'), 'million-index.json'); // outside the workspace
   fs.writeFileSync(indexFile, JSON.stringify({ root: folder, sidecars, images }));
 
   const server = await startCodeServer({ folder: ws, settings: { 'workbench.colorTheme': 'Default Dark Modern' }, env: { IMAGE_TRIAGE_TEST_INDEX: indexFile } });
@@ -54,7 +54,7 @@ scenario('million: a 1,000,000-image grid reaches the last row by Ctrl+End and b
   const page = await t.newPage();
   await openWorkbench(page, server.url, ws);
   await rightClickTreeItem(page, 'million');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await clickContextMenuItem(page, 'Open Review Panel', 120_000);
   const frame = webviewFrame(page);
   const t0 = Date.now();
   await waitUntil('all 1,000,000 images in the grid', async () => (await frame.locator('.counts .total').textContent().catch(() => '')) === '1000000 images', 300_000);

@@ -15,7 +15,9 @@ export const EVAL_USAGE = `usage: image-triage eval <folder> [--truth folders|hu
        image-triage eval --protocol cifar10 --write-categories <file>
   Truth: the parent folder name (default; matched to categories ignoring case, spaces, underscores) or human labels.
   Reports top-1/top-5, per-class precision/recall/F1, macro averages, confusion, ECE (15 bins) with a
-  reliability diagram, and accuracy vs coverage, per classifier and checkpoint. --json = --format json.`;
+  reliability diagram, and accuracy vs coverage, per classifier and checkpoint. --json = --format json.
+  A multi_label folder with --truth human gets set metrics: per-label P/R/F1, micro/macro F1, subset
+  accuracy, hamming loss, per-label confusion [[tn, fp], [fn, tp]]; with folder truth, top-1 metrics.`;
 
 export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help') {
@@ -45,7 +47,13 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
     io.err(`error: no image has both ${truth === 'folders' ? 'a folder-name truth' : 'a human label'} and a prediction${classifier || checkpoint ? ' from that classifier/checkpoint' : ''}. Classify the folder first.\n`);
     return 1;
   }
+  for (const n of report.notes.filter((t) => t.startsWith('multi_label predictions evaluated against one folder'))) io.err(`note: ${n}\n`);
   for (const g of report.groups) {
+    const m = g.multi_label;
+    if (m) {
+      io.err(`${g.classifier} ${g.checkpoint} (multi_label, ${g.n} images): subset accuracy ${percent(m.subset_accuracy)}, hamming loss ${m.hamming_loss.toFixed(3)}, micro F1 ${m.micro_f1.toFixed(3)}, macro F1 ${g.macro_f1.toFixed(3)}, top-1 ${percent(g.top1)}, ECE ${g.ece === null ? 'n/a' : g.ece.toFixed(3)}\n`);
+      continue;
+    }
     io.err(`${g.classifier} ${g.checkpoint}: ${g.n} images, top-1 ${percent(g.top1)}, top-5 ${percent(g.top5)}, macro F1 ${g.macro_f1.toFixed(3)}, ECE ${g.ece === null ? 'n/a' : g.ece.toFixed(3)}\n`);
   }
   const text = format === 'json' ? renderEvalJson(report) : format === 'html' ? renderEvalHtml(report) : renderEvalMarkdown(report);

@@ -18,6 +18,7 @@ const nodeTargets = [
   { entry: 'src/api/index.ts', out: 'dist/api.js' },
   { entry: 'src/classifiers/zeroShot/towerWorker.ts', out: 'dist/towerWorker.js' },
   { entry: 'src/classifiers/similarity/dupWorker.ts', out: 'dist/dupWorker.js' },
+  { entry: 'src/classifiers/similarity/clusterWorker.ts', out: 'dist/clusterWorker.js' },
   { entry: 'src/classifiers/zeroShot/adapterWorker.ts', out: 'dist/adapterWorker.js' },
 ];
 

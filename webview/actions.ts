@@ -51,6 +51,11 @@ export class Actions {
     }
   }
 
+  /** A decision on the given images (the Clusters view's bulk keys): the same request, answer and undo as the grid's. */
+  decideFor(decision: Decision, ids: string[], label: string): void {
+    if (ids.length) this.decide(decision, ids, label, false);
+  }
+
   /** Undo/redo wait until every decision sent so far is answered, so they act on the latest change. */
   undo(): void {
     if (this.busy()) return this.later(() => this.undo());

@@ -23,6 +23,7 @@ import { DashboardMode } from './dashboardMode';
 import { ViewSwitcher } from './views';
 import { problemOf, rpc } from './rpc';
 import { issueOf, issueSummary } from './labelIssues';
+import { ClustersMode } from './clustersMode';
 
 registerToolkit();
 
@@ -81,8 +82,16 @@ const auditMode = new AuditMode(app, store, notices, {
   refocus: () => views.focusContent(),
 });
 const dashboardMode = new DashboardMode(app, store, notices, { render: () => render(), exportReport });
+const clustersMode = new ClustersMode(app, store, notices, actions, {
+  render: () => render(),
+  show: (v) => views.show(v),
+  help: () => sheet.toggle(),
+  needThumbs: (ids) => requestThumbs(ids),
+  refocus: () => views.focusContent(),
+});
 views.add('audit', auditMode);
 views.add('dashboard', dashboardMode);
+views.add('clusters', clustersMode);
 
 // ---- rendering -----------------------------------------------------------------------------------
 let frame = 0;
@@ -94,6 +103,7 @@ function render(): void {
     views.render();
     auditMode.render();
     dashboardMode.render();
+    clustersMode.render();
     if (store.view !== 'grid') return;
     toolbar.render(store.categories, store.filter, issueSummary(store.issues, store.filter.issue), issueOf(store.issues, store.filter.issue, store.selection.focus));
     bulk.render(store);
@@ -235,6 +245,7 @@ onHostMessage((m: HostMessage) => {
       break;
     case 'run':
       store.run = m.run;
+      clustersMode.onRun(m.run);
       break;
     case 'audit':
       auditMode.onAudit(m);
@@ -253,8 +264,16 @@ onHostMessage((m: HostMessage) => {
 
 // ---- keyboard ------------------------------------------------------------------------------------
 document.addEventListener('keydown', (e) => {
-  if (sheet.open || auditMode.modalOpen) return;
+  if (sheet.open || auditMode.modalOpen || clustersMode.modalOpen) return;
   const t = e.target as HTMLElement;
+  if (store.view === 'clusters') {
+    if (t.closest('input, textarea, select') || (t.closest('vscode-button, button') && (e.key === 'Enter' || e.key === ' '))) return;
+    if (clustersMode.onKey(e)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+    return;
+  }
   if (store.view !== 'grid') {
     if (t.closest('input, textarea, select') || (t.closest('vscode-button, button') && (e.key === 'Enter' || e.key === ' '))) return;
     if (auditMode.onKey(e)) {

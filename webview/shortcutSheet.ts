@@ -3,6 +3,7 @@
 import { h } from './dom';
 import { SHORTCUTS } from './keyboard';
 import { AUDIT_SHORTCUTS } from './auditKeys';
+import { CLUSTER_SHORTCUTS } from './clusterKeys';
 
 export class ShortcutSheet {
   private dialog: HTMLDialogElement;
@@ -16,6 +17,8 @@ export class ShortcutSheet {
       h('h2', { id: 'shortcuts-title' }, 'Keyboard shortcuts'),
       h('h3', {}, 'Images'),
       h('table', { 'aria-label': 'Image grid shortcuts' }, h('tbody', {}, ...rows(SHORTCUTS))),
+      h('h3', {}, 'Clusters'),
+      h('table', { 'aria-label': 'Clusters view shortcuts' }, h('tbody', {}, ...rows(CLUSTER_SHORTCUTS))),
       h('h3', {}, 'Audit mode'),
       h('table', { 'aria-label': 'Audit mode shortcuts' }, h('tbody', {}, ...rows(AUDIT_SHORTCUTS))),
       h('div', { class: 'dialog-buttons' }, close),

@@ -55,6 +55,7 @@ export class ViewTabs {
     replace(
       this.tabs,
       tab('grid', 'Images'),
+      tab('clusters', 'Clusters'),
       tab('audit', a && a.items.length ? `Audit ${a.done} / ${a.items.length}` : 'Audit'),
       tab('dashboard', 'Trust dashboard'),
     );

@@ -18,6 +18,7 @@ import type { CertifyState } from '../core/certify/certify';
 import type { AdaptResult } from '../core/adapt/result';
 import type { ProbeResult } from '../core/audit/probe';
 import type { ImageSummary } from '../core/imageSummary';
+import type { ReviewCluster } from '../core/similarity/reviewClusters';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
@@ -57,7 +58,7 @@ export interface PanelInit {
 export type Decision = ReviewDecision;
 
 /** The panel's views. */
-export type PanelView = 'grid' | 'audit' | 'dashboard';
+export type PanelView = 'grid' | 'audit' | 'dashboard' | 'clusters';
 
 export interface Target {
   id: string;
@@ -167,7 +168,32 @@ export const REQUESTS = {
   /** Learn from corrections: apply false only fits and cross-validates. */
   adapt: request<{ apply: boolean }, Omit<AdaptResult, 'cv'>>('adapt', 600_000),
   runProbe: request<{ size: number }, { result: ProbeResult | null; refused?: string }>('runProbe', 600_000),
+  /** The unreviewed images grouped by their cached embeddings (k-means in a worker thread). */
+  requestClusters: request<NoParams, ClustersResult>('requestClusters', 300_000),
+  /** Adds a category to the folder's categories.json (refused with the file's problems: 'invalid'), then re-scores the folder. */
+  addCategory: request<CategoryInfo, AddCategoryResult>('addCategory', 60_000),
 } as const;
+
+export type { ReviewCluster };
+
+export interface ClustersResult {
+  clusters: ReviewCluster[];
+  /** Unreviewed images clustered, and those left out because they have no cached embedding. */
+  clustered: number;
+  unembedded: number;
+  checkpoint: string | null;
+  seed: number;
+  seconds: number;
+}
+
+export interface AddCategoryResult {
+  /** The categories file written (as shown to the user). */
+  file: string;
+  categories: number;
+  warnings: string[];
+  /** A re-scoring run of the folder was started (from cached embeddings). */
+  rescoring: boolean;
+}
 
 export interface TrustActionsState {
   certify: CertifyState | null;

@@ -189,6 +189,16 @@ const PARSERS: { [K in WebviewMessageType]: Parser<K> } = {
     if (!isInt(raw.size) || (raw.size as number) < 1 || (raw.size as number) > 1000) fail('size must be an integer from 1 to 1000');
     return { type: 'runProbe', requestId: raw.requestId as number, size: raw.size as number };
   },
+  requestClusters: bare('requestClusters', true),
+  addCategory: (raw) => {
+    onlyKeys(raw, ['type', 'requestId', 'name', 'description']);
+    // Shape only here; the categories file's own rules (name, duplicate, refused topics) are applied by the host.
+    for (const [k, max] of [['name', LIMITS.labelLength], ['description', LIMITS.noteLength]] as const) {
+      const v = raw[k];
+      if (typeof v !== 'string' || !v.trim() || v.length > max) fail(`${k} must be a non-empty string of at most ${max} characters`);
+    }
+    return { type: 'addCategory', requestId: raw.requestId as number, name: raw.name as string, description: raw.description as string };
+  },
 };
 
 function maxErrorOf(raw: Obj): number {

@@ -12,8 +12,9 @@ import { AuditConflictError, type AuditSession } from './auditSession';
 import type { ReviewSession, SessionImage, WriteOutcome } from './reviewSession';
 import { dashboardData, labelIssues, trustInputs, trustReport } from './trustData';
 import { trustActionHandlers } from './trustActions';
+import { clusterHandlers, type ClusterHost } from './clusterRequests';
 
-export interface PanelRequestHost {
+export interface PanelRequestHost extends ClusterHost {
   readonly session: ReviewSession;
   readonly audit: AuditSession;
   readonly folderName: string;
@@ -82,5 +83,6 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
     },
     requestLabelIssues: async () => labelIssues(await inputs()),
     ...trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log }),
+    ...clusterHandlers(host),
   };
 }

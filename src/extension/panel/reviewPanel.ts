@@ -16,6 +16,8 @@ import { AuditController } from './auditController';
 import { Endpoint } from './endpoint';
 import { Outbox } from './outbox';
 import { errorCodeOf, panelRequests } from './panelRequests';
+import { findCategoriesFile } from '../categoriesFile';
+import { displayPath, workspaceRootOf } from '../env';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -114,7 +116,7 @@ export class ReviewPanel implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'review.css')).toString(),
-      extraStyleUris: [webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'audit.css')).toString()],
+      extraStyleUris: ['audit.css', 'clusters.css'].map((f) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', f)).toString()),
       title: `Review: ${info.folderName}`,
     });
     this.outbox = new Outbox((m) => void webview.postMessage(m));
@@ -171,6 +173,13 @@ export class ReviewPanel implements vscode.Disposable {
       post: (m) => this.post(m),
       detailSrc: (img) => this.detailSrc(img),
       auditChanged: () => this.audit.sidecarsChanged(),
+      categoriesFile: () => findCategoriesFile(this.session.root, workspaceRootOf(vscode.Uri.file(this.session.root))),
+      display: (file) => displayPath(file, workspaceRootOf(vscode.Uri.file(this.session.root))),
+      rescore: () => {
+        if (busy(this.run)) return false;
+        void vscode.commands.executeCommand('imageTriage.classifyFolder', vscode.Uri.file(this.session.root));
+        return true;
+      },
     });
     return new Endpoint({
       known: () => ({

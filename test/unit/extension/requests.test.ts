@@ -28,6 +28,7 @@ async function host() {
     await writeSidecar(f, sidecarWith(`img${i}.png`, prediction(COLOURS[i % 3], 0.8)));
   }
   await fs.writeFile(path.join(root, 'bare.png'), 'no sidecar yet');
+  await fs.writeFile(path.join(root, 'categories.json'), JSON.stringify({ mode: 'single_label', categories: COLOURS.map((name) => ({ name, description: name })) }));
   const session = new ReviewSession(root, COLOURS.map((name) => ({ name, description: name })), 'single_label', 'tester', await indexFolder(root));
   const audit = new AuditSession(session);
   const posted: HostMessage[] = [];
@@ -41,6 +42,9 @@ async function host() {
     post,
     detailSrc: async (img) => `https://file+.vscode-resource/${img.id}`,
     auditChanged: () => post({ type: 'audit', audit: audit.state() }),
+    categoriesFile: async () => path.join(root, 'categories.json'),
+    display: (f) => path.basename(f),
+    rescore: () => false,
   });
   const endpoint = (handlers: RequestHandlers = requests) =>
     new Endpoint({
@@ -83,6 +87,8 @@ test('every request type is answered exactly once: well-formed, malformed, refus
     autoAcceptUndo: { runId: 'aa-20260101000000-abcdef' },
     adapt: { apply: false },
     runProbe: { size: 5 },
+    requestClusters: {},
+    addCategory: { name: 'purple', description: 'an image that is purple' },
   };
   const types = Object.keys(REQUESTS) as RequestType[];
   assert.deepEqual(Object.keys(good).sort(), [...types].sort());

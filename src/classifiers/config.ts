@@ -22,6 +22,10 @@ export interface ZeroShotConfig {
   threads?: number;
   /** ORT execution provider (default auto: the platform's accelerator when it starts, else CPU). */
   device?: DeviceChoice;
+  /** An Open Inference Protocol (KServe v2 / Triton) server that runs both towers (--encoder-url). */
+  encoderUrl?: string;
+  /** Per request to that server (default 60 s). */
+  encoderTimeoutMs?: number;
   /** A sharded run's own embedding store (e.g. "shard-2-of-4"), merged later by `cache merge`. */
   shardTag?: string;
 }

@@ -6,10 +6,11 @@ import { UsageError, choiceFlag, flag, intFlag, numberFlag, type CliIO, type Par
 import { defaultCacheDir } from '../core/cacheDir';
 import { createVlmClassifier, requireRemoteConsent } from './vlmConsent';
 import { DEVICES } from '../classifiers/device';
+import { isLoopbackUrl } from '../core/loopback';
 import { CascadeRuleError, DEFAULT_CASCADE_WHEN, parseCascadeRule, type CascadeRule } from '../core/cascadeRule';
 
 /** Value flags that choose and configure the classifier (`--vlm-url`, `--vlm-concurrency`: aliases). */
-export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'cascade-when', 'logit-scale', 'logit-bias', 'device'];
+export const CLASSIFIER_FLAGS = ['classifier', 'endpoint', 'vlm-url', 'vlm-model', 'concurrency', 'vlm-concurrency', 'vlm-timeout', 'vlm-max-side', 'cascade-when', 'logit-scale', 'logit-bias', 'device', 'encoder-url'];
 
 /** A flag given under its documented name or its alias (both at once must agree). */
 function aliased(a: ParsedArgs, name: string, alias: string): string | undefined {
@@ -59,8 +60,26 @@ export async function createClassifierFromFlags(a: ParsedArgs, o: { dtype: Dtype
   return createZeroShotFromFlags(a, o);
 }
 
+/** --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL): checked, and agreed to with --send-images when not on this machine. */
+export function encoderUrlFromFlags(a: ParsedArgs, env: NodeJS.ProcessEnv | undefined): string | undefined {
+  const url = flag(a, 'encoder-url') ?? (env?.IMAGE_TRIAGE_ENCODER_URL || undefined);
+  if (url === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`--encoder-url "${url}" is not a URL (example: http://triton.internal:8000)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--encoder-url must be an http:// or https:// URL (got "${url}")`);
+  if (!isLoopbackUrl(url) && !a.flags.has('send-images')) {
+    throw new UsageError(`--encoder-url ${u.origin} is not on this machine: every image's pixels would be sent to it. Add --send-images to agree.`);
+  }
+  return url;
+}
+
 async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: CliIO; isTTY: boolean; shardTag?: string }): Promise<Classifier> {
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(o.io.env);
+  const encoderUrl = encoderUrlFromFlags(a, o.io.env);
   const seen = new Map<string, number>();
   return createZeroShotClassifier({
     kind: 'zero-shot',
@@ -71,6 +90,7 @@ async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: Cli
     logit: logitFlags(a),
     threads: intFlag(a, 'threads', 1, 256),
     shardTag: o.shardTag,
+    encoderUrl,
     device: choiceFlag(a, 'device', DEVICES) ?? (o.io.env?.IMAGE_TRIAGE_DEVICE ? deviceFromEnv(o.io.env.IMAGE_TRIAGE_DEVICE) : 'auto'),
     onProgress: (p) => {
       if (p.status !== 'progress' || !p.total || !p.file) return;

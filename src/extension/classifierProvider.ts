@@ -70,7 +70,12 @@ export class ClassifierProvider implements vscode.Disposable {
    * zero-shot classifier (it runs here). Throws a SetupError when the VLM settings cannot work.
    */
   async destination(s: Settings): Promise<Destination | undefined> {
-    if (s.classifier === 'zero-shot') return undefined;
+    if (s.classifier === 'zero-shot') {
+      if (!s.encoderUrl) return undefined;
+      const dest = endpointDestination(s.encoderUrl);
+      if (!dest) throw new SetupError(`imageTriage.encoderUrl "${s.encoderUrl}" is not an http(s) URL. Set it to an Open Inference Protocol server (Triton, KServe), e.g. http://localhost:8000, or clear it to run the model here.`, 'imageTriage.encoderUrl');
+      return { ...dest, key: `encoder:${dest.key}`, detail: `The zero-shot classifier sends every image's preprocessed pixels to the encoder server ${dest.name} (imageTriage.encoderUrl).` };
+    }
     if (s.vlm.provider === 'vscode-lm') return lmDestination((await this.lmModel(s)).model);
     this.checkEndpoint(s);
     const dest = endpointDestination(s.vlm.baseUrl);
@@ -137,14 +142,14 @@ export class ClassifierProvider implements vscode.Disposable {
       throw new SetupError(`The model folder ${resolved.model} (imageTriage.model = "${s.model}") does not exist. Set imageTriage.model to a folder with config.json, tokenizer.json, preprocessor_config.json and onnx/*.onnx, or to a Hugging Face model id.`, 'imageTriage.model');
     }
     const cacheDir = this.ctx.globalStorageUri.fsPath;
-    const key = JSON.stringify(['zero-shot', resolved.model, s.dtype, s.revision, s.logit ?? null, s.device]);
+    const key = JSON.stringify(['zero-shot', resolved.model, s.dtype, s.revision, s.logit ?? null, s.device, s.encoderUrl]);
     return {
       key,
       create: async (onProgress: (p: LoadProgress) => void): Promise<Classifier> => {
         const { createZeroShotClassifier } = await import('../classifiers/zeroShot');
         this.log.info(`Loading zero-shot model ${resolved.model} (${s.dtype}${resolved.isLocal ? ', local folder' : ', Hugging Face hub'}); cache ${cacheDir}`);
         const t0 = Date.now();
-        const c = await createZeroShotClassifier({ kind: 'zero-shot', model: resolved.model, dtype: s.dtype, cacheDir, allowRemote: !resolved.isLocal, onProgress, revision: s.revision || undefined, logit: s.logit, device: s.device });
+        const c = await createZeroShotClassifier({ kind: 'zero-shot', model: resolved.model, dtype: s.dtype, cacheDir, allowRemote: !resolved.isLocal, onProgress, revision: s.revision || undefined, logit: s.logit, device: s.device, encoderUrl: s.encoderUrl || undefined });
         const logit = (c as { logit?: { scale: number; bias: number; source: string } }).logit;
         this.log.info(`Model loaded in ${Date.now() - t0} ms: ${c.info.checkpoint} (revision ${c.info.revision}, device ${c.info.device})${logit ? `; logit scale ${logit.scale}, bias ${logit.bias} (${logit.source})` : ''}`);
         if (c.info.deviceNote) {

@@ -41,7 +41,8 @@ export function filesRead(dir: string, dtype: string, modelType: 'clip' | 'sigli
 export function localFingerprint(dir: string, dtype: string, modelType: 'clip' | 'siglip'): string {
   const h = createHash('sha256');
   for (const f of filesRead(dir, dtype, modelType)) {
-    const s = statSync(path.join(dir, f));
+    const s = statSync(path.join(dir, f), { throwIfNoEntry: false });
+    if (!s) continue; // towers served by --encoder-url need not be here
     h.update(`${f}:${s.size}:${s.mtimeMs}\n`);
   }
   return 'local-' + h.digest('hex').slice(0, 12);

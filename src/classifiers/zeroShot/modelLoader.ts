@@ -5,13 +5,15 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ZeroShotConfig } from '../config';
-import { specFromConfig, type PreprocessSpec } from './preprocess';
+import { outputSize, specFromConfig, type PreprocessSpec } from './preprocess';
 import type { ScoreKind } from './scoring';
 import { textTokenLimit, tokenizeBatch, type TokenizerLike } from './textInputs';
 import { ModelLoadError } from './errors';
 import { authError, checkDtypeFiles, hubEndpoint, localFiles, noOnnxError, removePartialDownloads, resolveRevision, type RepoFile } from './hub';
 import { localFingerprint, refuseUnsupported } from './modelChecks';
 import { devicePlan, deviceSessionOptions, fallbackMessage, knownUnavailable, type Device } from '../device';
+import { connectEncoders, type RemoteEncoders } from '../remote/remoteEncoders';
+import { EncoderServerError } from '../remote/openInference';
 
 type TJS = typeof import('@huggingface/transformers');
 let tjsPromise: Promise<TJS> | undefined;
@@ -42,8 +44,8 @@ export interface Towers {
   /** Tokens per text before any cut (special tokens included; SigLIP texts normalised first). */
   tokenCounts(texts: string[]): Promise<number[]>;
   /** Embeds texts; one over the limit is cut to limit − 1 tokens plus its end-of-text token. */
-  /** The execution provider the towers run on. */
-  device: Device;
+  /** The execution provider the towers run on, or `remote:<url>` (an --encoder-url server). */
+  device: Device | `remote:${string}`;
   /** Why the requested device was not used (it could not start), if so. */
   deviceNote?: string;
   encodeText(texts: string[]): Promise<Float32Array[]>;
@@ -147,7 +149,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
   if (files) {
     const names = files.map((f) => f.path);
     if (!isLocal && names.length && !names.some((f) => f.startsWith('onnx/'))) throw noOnnxError(cfg.model);
-    const missing = checkDtypeFiles(isLocal ? `Model directory ${localDir}` : `"${cfg.model}"`, names, cfg.dtype);
+    const missing = cfg.encoderUrl ? undefined : checkDtypeFiles(isLocal ? `Model directory ${localDir}` : `"${cfg.model}"`, names, cfg.dtype);
     if (missing) throw missing;
   }
   let revision = isLocal ? '' : hub!.sha;
@@ -197,7 +199,14 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
     let deviceNote: string | undefined;
     let textM: Model | undefined;
     let visionM: Model | undefined;
-    for (const d of devicePlan(choice)) {
+    const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
+    const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
+    // --encoder-url: both towers run on an Open Inference Protocol server; nothing loads here.
+    let remote: RemoteEncoders | undefined;
+    if (cfg.encoderUrl) {
+      remote = await connectEncoders({ url: cfg.encoderUrl, dtype: cfg.dtype, textOutput: textOut, visionOutput: visionOut, ...outputSize(preprocess), client: { timeoutMs: cfg.encoderTimeoutMs } });
+    }
+    for (const d of remote ? [] : devicePlan(choice)) {
       const known = knownUnavailable(d);
       if (known) {
         deviceNote ??= fallbackMessage(choice, d, known);
@@ -215,12 +224,10 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         deviceNote ??= fallbackMessage(choice, d, e instanceof Error ? e.message : String(e));
       }
     }
-    if (!textM || !visionM) throw new Error('no device could start');
-    const [text, vision] = [textM, visionM];
+    if (!remote && (!textM || !visionM)) throw new Error('no device could start');
+    const [text, vision] = [textM!, visionM!];
     const common = optionsFor(device);
-    const textOut = modelType === 'clip' ? 'text_embeds' : 'pooler_output';
-    const visionOut = modelType === 'clip' ? 'image_embeds' : 'pooler_output';
-    const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } }).sessions?.model;
+    const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } } | undefined)?.sessions?.model;
     const tok = tokenizer as unknown as TokenizerLike;
     const textMaxTokens = textTokenLimit(config, tok, modelType);
     const textInputs = (texts: string[]) => {
@@ -252,13 +259,18 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
       async tokenCounts(texts) {
         return tokenizeBatch(tok, texts, textMaxTokens, modelType).counts;
       },
-      device,
+      device: remote?.device ?? device,
       ...(deviceNote ? { deviceNote } : {}),
       async encodeText(texts) {
+        if (remote) {
+          const b = tokenizeBatch(tok, texts, textMaxTokens, modelType);
+          return remote.encodeText(b.ids, b.mask);
+        }
         const out = (await text(textInputs(texts))) as Record<string, { dims: number[]; data: Float32Array }>;
         return rows(out[textOut]);
       },
       async encodeImages(pixels, n, h, w) {
+        if (remote) return remote.encodeImages(pixels, n, h, w);
         const pixel_values = new T.Tensor('float32', pixels, [n, 3, h, w]);
         if (cfg.dtype !== 'fp16' && visionSession?.inputNames.length === 1 && visionSession.outputNames.includes(visionOut)) {
           // Fetch the embedding only: the [n, 50, 768] hidden state stays inside ORT's arena instead of
@@ -285,11 +297,12 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         }
       },
       async dispose() {
-        await Promise.all([text.dispose?.(), vision.dispose?.()]);
+        await Promise.all([text?.dispose?.(), vision?.dispose?.()]);
       },
     };
   } catch (e) {
     if (e instanceof ModelLoadError) throw e;
+    if (e instanceof EncoderServerError) throw new ModelLoadError(e.message);
     throw explain(e, cfg, isLocal);
   }
 }

@@ -20,7 +20,7 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
          [--json] [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--classifier zero-shot|vlm|cascade]
          [--endpoint <base url>] [--vlm-model <name>] [--concurrency N] [--vlm-timeout <ms>] [--vlm-max-side <px>]
          [--send-images] [--cascade-when <rule>] [--device auto|cpu|cuda|dml|coreml|webgpu]
-         [--shard K/N | --shard auto [--shards N]] [--help]
+         [--shard K/N | --shard auto [--shards N]] [--encoder-url <url>] [--help]
   --categories defaults to <folder>/categories.json; --model defaults to ${DEFAULT_ZERO_SHOT_MODEL}.
   --logit-scale/--logit-bias: SigLIP's exp(logit_scale) (117.33 for siglip-base) and bias, for
   checkpoints not in the known table (see "image-triage model info").
@@ -35,6 +35,10 @@ export const CLASSIFY_USAGE = `usage: image-triage classify <folder> [--categori
   Default: ${DEFAULT_CASCADE_WHEN}.
   --device (zero-shot; or $IMAGE_TRIAGE_DEVICE): auto = CoreML on macOS, DirectML on Windows, CUDA on Linux
     when its libraries load, else CPU. A device that cannot start falls back to the CPU with a warning.
+  --encoder-url (zero-shot; or $IMAGE_TRIAGE_ENCODER_URL): run both towers on an Open Inference Protocol
+    (KServe v2) server such as NVIDIA Triton, serving the checkpoint's onnx/text_model and
+    onnx/vision_model as models "text_model" and "vision_model" (q8: *_quantized, fp16: *_fp16); the
+    tokenizer and preprocessing still come from --model. Not on this machine: needs --send-images.
   --shard K/N classifies only the images whose relative path hashes to shard K (1-based) of N, so N
     processes or machines share a folder without overlap; auto reads JOB_COMPLETION_INDEX (Kubernetes
     Indexed Job, with --shards N), SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or

@@ -8,12 +8,13 @@ import { createZeroShotClassifier } from '../../classifiers/zeroShot';
 import { outputSize } from '../../classifiers/zeroShot/preprocess';
 import { DTYPE_SUFFIX } from '../../classifiers/zeroShot/hub';
 import { defaultCacheDir } from '../../core/cacheDir';
-import { logitFlags } from '../classifierFlags';
+import { encoderUrlFromFlags, logitFlags } from '../classifierFlags';
 import { DEVICES } from '../../classifiers/device';
 import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 
 export const MODEL_INFO_USAGE = `usage: image-triage model info <hub id|dir> [--json] [--dtype fp32|q8|fp16] [--revision <branch|tag|sha>]
          [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--device auto|cpu|cuda|dml|coreml|webgpu]
+         [--encoder-url <url> [--send-images]]
   Loads the checkpoint as classify would and prints what it will score with, plus a self-test.`;
 
 const RESAMPLING: Record<string, string> = { nearest: 'nearest', linear: 'bilinear', cubic: 'bicubic', lanczos3: 'lanczos' };
@@ -21,7 +22,7 @@ const RESAMPLING: Record<string, string> = { nearest: 'nearest', linear: 'biline
 export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'info') throw new UsageError(`unknown model sub-command "${sub ?? ''}"; use "model info <hub id|dir>"`);
-  const a = parseArgs(rest, { booleans: ['json'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias', 'device'] });
+  const a = parseArgs(rest, { booleans: ['json', 'send-images'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias', 'device', 'encoder-url'] });
   if (a.positionals.length !== 1) throw new UsageError('model info takes exactly one hub id or model directory');
   const dtype = choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']) ?? 'fp32';
   const c = await createZeroShotClassifier({
@@ -32,6 +33,7 @@ export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
     revision: flag(a, 'revision'),
     logit: logitFlags(a),
     device: choiceFlag(a, 'device', DEVICES) ?? 'auto',
+    encoderUrl: encoderUrlFromFlags(a, io.env),
   });
   try {
     const t = c.towers;
@@ -80,7 +82,7 @@ export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
         `image size:      ${size.width}×${size.height}, ${info.resampling} resampling`,
         `logit scale:     ${info.logit_scale}${t.modelType === 'siglip' ? `, bias ${info.logit_bias}` : ''} (source: ${info.logit_source})`,
         'files per dtype:',
-        ...Object.entries(perDtype).map(([d, v]) => `  ${d.padEnd(5)} ${v.files.length ? `${v.files.map((f) => f.path.replace('onnx/', '')).join(', ')} — ${mb(v.bytes)}` : '(none)'}${d === dtype ? '   ← in use' : ''}`),
+        ...Object.entries(perDtype).map(([d, v]) => `  ${d.padEnd(5)} ${v.files.length ? `${v.files.map((f) => f.path.replace('onnx/', '')).join(', ')} — ${mb(v.bytes)}` : '(none)'}${d === dtype ? (t.device.startsWith('remote:') ? '   ← in use, served by the encoder server' : '   ← in use') : ''}`),
         `self-test:       "${prompt}" → ${text.length}-d text embedding; generated image → ${img.length}-d image embedding: ${info.self_test.ok ? 'OK' : 'MISMATCH'}`,
       ];
       io.out(lines.join('\n') + '\n');

@@ -12,7 +12,7 @@ import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore'
 import { discoverImages } from './discovery';
 import { NO_USAGE, tokenTotals, usageBetween, type TokenTotals } from './tokens';
 import { sweepDir, sweepLeftovers } from './leftovers';
-import { inShard, type Shard } from './shard';
+import { inShard, leftoverImage, type Shard } from './shard';
 
 /** Larger files are refused before reading (a decoder would refuse most of them anyway). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -133,7 +133,13 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   if (!opts.images) {
     const found = await discoverImages(opts.root, { signal });
     images = found.images.filter((im) => inShard(im.relPath, opts.shard));
-    await sweepLeftovers(found.leftovers);
+    // A shard sweeps only its own images' leftovers: a temp file's pid means nothing on another machine.
+    const sharded = opts.shard && opts.shard.count > 1;
+    const own = (f: string) => {
+      const img = leftoverImage(opts.root, f);
+      return img !== undefined && inShard(img, opts.shard);
+    };
+    await sweepLeftovers(sharded ? found.leftovers.filter(own) : found.leftovers);
     emit({ type: 'discovered', total: images.length, problems: found.problems });
     for (const p of found.problems) summary.warnings.push(`${p.path}: ${p.message}`);
   } else {

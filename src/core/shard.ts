@@ -3,6 +3,7 @@
 // and the same image always lands in the same shard whatever else is in the folder.
 // `auto` reads K and N from the scheduler that started the process.
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 
 export interface Shard {
   /** 1-based. */
@@ -78,6 +79,15 @@ export function shardOf(relPath: string, count: number): number {
 
 export function inShard(relPath: string, shard: Shard | undefined): boolean {
   return !shard || shard.count === 1 || shardOf(relPath, shard.count) === shard.index;
+}
+
+/**
+ * The image (relative to `root`) a sidecar's leftover belongs to (`.<image>.labels.json.<pid>.<hex>.tmp`
+ * or `.<image>.labels.json.lock`), or undefined for any other leftover.
+ */
+export function leftoverImage(root: string, file: string): string | undefined {
+  const m = /^\.(.+)\.labels\.json(?:[.-]\d+[.-][0-9a-f]{8,16}\.(?:tmp|broken)|\.lock)$/.exec(path.basename(file));
+  return m ? path.relative(root, path.join(path.dirname(file), m[1])) : undefined;
 }
 
 /** The name part a shard's own files carry (its embedding store). */

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../../support/cli';
 import { photos, solidColorPng, tempDir, tinyModel } from '../../support/fixtures';
-import { parseShard, shardOf, ShardError } from '../../../src/core/shard';
+import { leftoverImage, parseShard, shardOf, ShardError } from '../../../src/core/shard';
 import { openStores } from '../../../src/classifiers/zeroShot/embeddingCache';
 import type { EmbeddingKey } from '../../../src/classifiers/zeroShot/embeddingCache';
 
@@ -33,6 +33,10 @@ test('K/N is 1-based and checked; auto reads Kubernetes, Slurm and the generic v
   for (let i = 0; i < 4000; i++) counts[shardOf(`dir${i % 7}/img_${i}.jpg`, 4) - 1]++;
   for (const c of counts) assert.ok(c > 850 && c < 1150, `balanced: ${counts}`);
   assert.equal(shardOf('a/b.jpg', 4), shardOf('a\\b.jpg', 4), 'Windows separators hash like POSIX ones');
+  // A shard sweeps only its own images' leftovers (a pid means nothing on another machine).
+  assert.equal(leftoverImage('/r', '/r/sub/.a.jpg.labels.json.4242.0123abcd.tmp'), path.join('sub', 'a.jpg'));
+  assert.equal(leftoverImage('/r', '/r/.a.jpg.labels.json.lock'), 'a.jpg');
+  assert.equal(leftoverImage('/r', '/r/.report.html.4242.0123abcd.tmp'), undefined);
 });
 
 async function folder(): Promise<string> {

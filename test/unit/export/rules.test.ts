@@ -117,3 +117,20 @@ test('names: labels become safe, unique folder names; same-named files get disti
   assert.equal(names[0], 'cat.jpg');
   assert.equal(new Set(names.map((x) => x.toLowerCase().replace(/\.[^.]+$/, ''))).size, 4, names.join(' '));
 });
+
+test('failed images are listed (summary, --json, export.json) with exit 2; a corrupt sidecar is left as it was', async () => {
+  const root = path.join(await tempDir('exp-failed-'), 'copy');
+  await fs.cp(src.root, root, { recursive: true });
+  const bad = path.join(root, 's1', 'green0.png.labels.json');
+  const text = '{"schema": "image-triage/sidecar", "version": 1, "image": 5}';
+  await fs.writeFile(bad, text);
+  const out = path.join(await tempDir('exp-'), 'set');
+  const r = await cli(['export', root, '--format', 'jsonl', '--out', out, '--json']);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /Failed 1:\n\s+s1\/green0\.png: sidecar unreadable/);
+  const summary = jsonOf(r.out);
+  assert.deepEqual(summary.failed.map((f: { path: string }) => f.path), ['s1/green0.png']);
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(out, 'export.json'), 'utf8')).failed, summary.failed);
+  assert.ok(!(await fs.readFile(path.join(out, 'labels.jsonl'), 'utf8')).includes('s1/green0.png'), 'no row for it');
+  assert.equal(await fs.readFile(bad, 'utf8'), text, 'the corrupt sidecar is untouched');
+});

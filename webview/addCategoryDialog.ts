@@ -33,7 +33,7 @@ export class AddCategoryDialog {
       h('label', { for: 'add-cat-description' }, 'Description (what an image of this category shows; the model reads it)'),
       this.description,
       this.error,
-      h('p', { class: 'muted' }, 'Writes the category into categories.json (the rest of the file is kept), then re-scores the folder from the cached embeddings. Ctrl+Enter adds, Esc cancels.'),
+      h('p', { class: 'muted' }, 'Writes the category into categories.json (the rest of the file is kept), then re-scores the folder from the cached embeddings. Reviewed images keep their labels and are marked stale, since the categories changed. Ctrl+Enter adds, Esc cancels.'),
       h('div', { class: 'dialog-buttons' }, cancel, this.submit),
     );
     this.dialog = h('dialog', { class: 'add-category', 'aria-labelledby': 'add-cat-title' }, form);

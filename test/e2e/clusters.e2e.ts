@@ -1,8 +1,9 @@
 // The Clusters view in the real VS Code: the unreviewed images grouped by their cached embeddings,
 // the images that fit no category in a cluster of their own; Enter accepts a whole cluster (sidecars
-// on disk), u undoes it byte for byte; "Add category…" from the no-fit cluster refuses a duplicate
-// name, writes a new entry into categories.json (comments and thresholds kept) and re-scores the
-// folder, after which those images fit the new category. Screenshots in dark, light and high contrast.
+// on disk), u undoes it byte for byte, 2 labels a cluster green; "Add category…" from the no-fit
+// cluster refuses a duplicate name, writes a new entry into categories.json (comments and thresholds
+// kept) and re-scores the folder, after which those images fit the new category and the green labels
+// are kept (stale). Screenshots in dark, light and high contrast.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -83,6 +84,16 @@ scenario('clusters: bulk accept a cluster, undo, add a category from the no-fit 
   await waitUntil('the undo on disk', () => JSON.stringify(texts(folder, files)) === JSON.stringify(before));
   await first.locator('.cluster-count', { hasText: '5 unreviewed of 5' }).waitFor();
 
+  // A number key labels a whole cluster: 2 = green on the green cluster (#2).
+  const greens = files.filter((f) => f.startsWith('green'));
+  await page.keyboard.press('Home');
+  await page.keyboard.press('j');
+  await waitUntil('the green cluster focused', async () => (await rows.nth(1).getAttribute('aria-selected')) === 'true');
+  assert.match((await rows.nth(1).locator('.cluster-pred').textContent()) ?? '', /^green$/);
+  await page.keyboard.press('2');
+  await waitUntil('the green cluster labelled on disk', () => greens.every((f) => read(folder, f).review.status === 'accepted'));
+  for (const f of greens) assert.deepEqual(read(folder, f).review.labels, ['green']);
+
   // Add category… from the no-fit cluster (End, then n): a duplicate is refused in the dialog.
   await page.keyboard.press('End');
   await waitUntil('the no-fit cluster focused', async () => (await nofit.getAttribute('aria-selected')) === 'true');
@@ -107,6 +118,14 @@ scenario('clusters: bulk accept a cluster, undo, add a category from the no-fit 
   await waitUntil('the yellow images re-scored', () => files.filter((f) => f.startsWith('yellow')).every((f) => read(folder, f).predictions['zero-shot'].predicted_categories[0]?.name === 'yellow'), 90_000);
   await waitUntil('the clusters recomputed without a no-fit cluster', async () => (await frame.locator('.cluster').count()) > 0 && (await nofit.count()) === 0, 60_000);
   assert.ok(await frame.locator('.cluster .cluster-pred', { hasText: /^yellow$/ }).count(), 'a cluster predicted yellow');
+  // The human labels survive the machine's re-score: kept, marked stale, and out of the clusters.
+  for (const f of greens) {
+    const r = read(folder, f).review;
+    assert.equal(r.status, 'stale', f);
+    assert.deepEqual(r.labels, ['green']);
+    assert.equal(r.history.at(-1).reason, 'categories changed since review');
+  }
+  assert.equal(await frame.locator('.cluster .cluster-pred', { hasText: /^green$/ }).count(), 0, 'reviewed images are not clustered');
   await screenshot(page, 'clusters-rescored');
 
   for (const theme of ['Default Light Modern', 'Default High Contrast']) {

@@ -8,7 +8,6 @@
 // embeddings are compared by cosine. It is deterministic: the rows are put in id order first and
 // k-means++ seeding draws from a seeded generator, so the same folder and seed give the same clusters.
 import { kmeans } from './kmeans';
-import { dotAll } from './rank';
 
 export interface ClusterItem {
   id: string;
@@ -45,6 +44,12 @@ export function chooseK(n: number, distinctPredictions: number, maxK = 40): numb
   return Math.max(1, Math.min(n, maxK, Math.max(distinctPredictions, Math.ceil(Math.sqrt(n / 2)))));
 }
 
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let x = 0;
+  for (let t = 0; t < dim; t++) x += a[ao + t] * b[bo + t];
+  return x;
+}
+
 /** A prediction as a key: its labels sorted (multi-label sets compare as sets). */
 export const predictionKey = (labels: readonly string[]): string => JSON.stringify([...labels].sort());
 
@@ -64,13 +69,16 @@ export function reviewClusters(items: readonly ClusterItem[], vectors: Float32Ar
     rows.forEach((r, j) => m.set(vectors.subarray(r * dim, (r + 1) * dim), j * dim));
     const distinct = new Set(rows.map((r) => predictionKey(items[r].predicted))).size;
     const k = chooseK(rows.length, kind === 'fits' ? distinct : 1, opts.maxK);
-    const res = kmeans(m, dim, k, { seed: opts.seed ?? DEFAULT_CLUSTER_SEED });
+    // Centroids are fitted on a sample of 50 rows a cluster (2,000 at least), then every row assigned.
+    const res = kmeans(m, dim, k, { seed: opts.seed ?? DEFAULT_CLUSTER_SEED, sample: Math.max(2000, 50 * k) });
     const members: number[][] = Array.from({ length: res.k }, () => []);
     res.assignment.forEach((c, j) => members[c].push(j));
+    // Each row's cosine to its own centre (one pass, not one per cluster).
+    const sims = new Float32Array(rows.length);
+    res.assignment.forEach((c, j) => (sims[j] = dot(m, j * dim, res.centroids, c * dim, dim)));
     const clusters: ReviewCluster[] = [];
     for (let c = 0; c < res.k; c++) {
       if (!members[c].length) continue;
-      const sims = dotAll(m, dim, res.centroids.subarray(c * dim, (c + 1) * dim));
       const mine = members[c].sort((a, b) => sims[b] - sims[a] || a - b);
       const counts = new Map<string, number>();
       for (const j of mine) {

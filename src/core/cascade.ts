@@ -24,6 +24,11 @@ export interface CascadeOptions {
   signal?: AbortSignal;
   images?: RunImage[];
   onEvent?: (e: CascadeEvent) => void;
+  /**
+   * Asked once the uncertain images are known and before any of them goes to the VLM (the consent
+   * question, with the real count). false: the VLM stage is skipped; those images keep zero-shot only.
+   */
+  beforeVlm?: (count: number) => Promise<boolean>;
 }
 
 export type CascadeEvent = RunEvent | { type: 'stage'; stage: 'zero-shot' | 'vlm'; total: number; saved?: number; current?: number };
@@ -94,6 +99,10 @@ export async function runCascade(o: CascadeOptions): Promise<CascadeSummary> {
   }
   emit({ type: 'stage', stage: 'vlm', total: ask.length, saved: summary.vlm_calls_saved, current: summary.vlm_current });
   if (!ask.length) return finish(summary, sidecars, start);
+  if (o.beforeVlm && !(await o.beforeVlm(ask.length))) {
+    summary.vlm_declined = ask.length;
+    return finish(summary, sidecars, start);
+  }
 
   const when = o.rule.text;
   const v = await runClassification({

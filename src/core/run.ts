@@ -70,6 +70,8 @@ export interface RunSummary {
   vlm_calls?: number;
   /** Cascade runs: images the zero-shot card settled, so the VLM was not asked. */
   vlm_calls_saved?: number;
+  /** Cascade runs in VS Code: uncertain images not sent because the user declined consent (absent otherwise). */
+  vlm_declined?: number;
   /** VLM and cascade runs: requests made (calls plus repair requests), and how many reported token usage. */
   vlm_requests?: number;
   vlm_requests_with_usage?: number;

@@ -50,12 +50,20 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
           return undefined;
         }
         const rule = settings.classifier === 'cascade' ? cascadeRule(settings.cascadeWhen) : undefined;
-        // Before anything is sent: where the images would go, and whether the user agrees.
+        // Before anything is sent: where the images would go, and whether the user agrees. The cascade
+        // asks once zero-shot has run, with the number of uncertain images it would really send.
         const dest = await env.provider.destination(settings);
-        if (dest && !(await ensureRemoteConsent(env.ctx.globalState, dest, name, indexed.length))) {
+        if (dest && !rule && !(await ensureRemoteConsent(env.ctx.globalState, dest, name, indexed.length))) {
           env.log.info(`Classification of ${root} cancelled: no consent to send images to ${dest.name}`);
           return undefined;
         }
+        const beforeVlm = async (count: number): Promise<boolean> => {
+          if (!dest) return true;
+          const settled = `Zero-shot was unsure of these ${count} of ${indexed.length} images (rule ${rule?.text}); only they go to the VLM.`;
+          const ok = await ensureRemoteConsent(env.ctx.globalState, dest, name, count, settled);
+          if (!ok) env.log.info(`Cascade on ${root}: no consent to send ${count} uncertain images to ${dest.name}; they keep their zero-shot prediction`);
+          return ok;
+        };
         env.log.info(`Classifying ${indexed.length} images in ${root} with ${settings.classifier} (categories ${cats.source}, ${set.mode}, hash ${hash})`);
         const session = new ReviewSession(root, set.categories.map((c) => ({ ...c })), set.mode, reviewer(), indexed);
         ReviewPanel.show(session, { folderName: name, categoriesSource: displayPath(cats.source, ws) }, {
@@ -101,7 +109,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
         const summary =
           'one' in classifiers
             ? await runClassification({ ...common, classifier: classifiers.one })
-            : await runCascade({ ...common, zeroShot: classifiers.zeroShot, vlm: classifiers.vlm, rule: rule! });
+            : await runCascade({ ...common, zeroShot: classifiers.zeroShot, vlm: classifiers.vlm, rule: rule!, beforeVlm });
         return finish(env, folder, summary, total);
       },
     );
@@ -175,6 +183,8 @@ function cascadeRule(when: string): CascadeRule {
 /** " VLM calls: 3 (12 settled by zero-shot); tokens: …" for runs that asked a VLM, else ''. */
 export function vlmCost(s: RunSummary): string {
   if (s.vlm_calls === undefined) return '';
+  const declined = s.vlm_declined;
+  if (declined) return ` ${declined} uncertain image${declined === 1 ? '' : 's'} not sent to the VLM (no consent): ${declined === 1 ? 'it keeps its' : 'they keep their'} zero-shot prediction.`;
   const saved = s.vlm_calls_saved !== undefined ? ` (${s.vlm_calls_saved} settled by zero-shot)` : '';
   return ` VLM calls: ${s.vlm_calls}${saved}; tokens: ${formatTokens(s.tokens ?? null, { requests: s.vlm_requests ?? 0, reported: s.vlm_requests_with_usage ?? 0 })}.`;
 }

@@ -62,12 +62,12 @@ export function lmDestination(model: { id: string; name: string; vendor: string 
   };
 }
 
-/** The question for sending `count` images from `folderName` to `dest`. */
-export function consentQuestion(dest: Destination, folderName: string, count: number): ConsentQuestion {
+/** The question for sending `count` images from `folderName` to `dest`; `why` (e.g. the cascade's) opens the detail. */
+export function consentQuestion(dest: Destination, folderName: string, count: number, why?: string): ConsentQuestion {
   const host = dest.key.startsWith('vscode-lm:') ? dest.name : hostOf(dest.key);
   return {
     message: `Send ${count} image${count === 1 ? '' : 's'} from "${folderName}" to ${dest.name}?`,
-    detail: `${dest.detail} Continue only if you may share these images with that service.`,
+    detail: `${why ? `${why} ` : ''}${dest.detail} Continue only if you may share these images with that service.`,
     once: 'Send images',
     always: `Always send to ${host}`,
   };
@@ -85,12 +85,12 @@ function hostOf(origin: string): string {
  * True when images may go to `dest`: it is on this machine, the user agreed to it before ("Always"),
  * or agrees now. Declining (or dismissing) returns false and remembers nothing.
  */
-export async function decideConsent(store: ConsentStore, dest: Destination, folderName: string, count: number, ask: AskConsent): Promise<boolean> {
+export async function decideConsent(store: ConsentStore, dest: Destination, folderName: string, count: number, ask: AskConsent, why?: string): Promise<boolean> {
   if (dest.local) return true;
   const agreed = store.get<unknown>(CONSENT_KEY, []);
   const list = Array.isArray(agreed) ? agreed.filter((x): x is string => typeof x === 'string') : [];
   if (list.includes(dest.key)) return true;
-  const q = consentQuestion(dest, folderName, count);
+  const q = consentQuestion(dest, folderName, count, why);
   const pick = await ask(q);
   if (pick === q.always) await store.update(CONSENT_KEY, [...list, dest.key]);
   return pick === q.once || pick === q.always;

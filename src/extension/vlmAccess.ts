@@ -33,6 +33,6 @@ export async function setVlmApiKey(secrets: vscode.SecretStorage): Promise<void>
  * True when images may go to `dest`: it is on this machine, the user agreed to it before ("Always"),
  * or agrees now in a modal question that names it. Asked before anything is sent.
  */
-export function ensureRemoteConsent(state: vscode.Memento, dest: Destination, folderName: string, count: number): Promise<boolean> {
-  return decideConsent(state, dest, folderName, count, (q) => vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.once, q.always));
+export function ensureRemoteConsent(state: vscode.Memento, dest: Destination, folderName: string, count: number, why?: string): Promise<boolean> {
+  return decideConsent(state, dest, folderName, count, (q) => vscode.window.showWarningMessage(q.message, { modal: true, detail: q.detail }, q.once, q.always), why);
 }

@@ -55,6 +55,9 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
+  // VS Code 1.10x+ opens the Chat view in the secondary side bar, where it takes the focus and a third
+  // of the window; a user of Image Triage has it closed as often as not (1.100 ignores the key).
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 const running = new Set<CodeServer>();

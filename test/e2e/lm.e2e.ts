@@ -148,8 +148,13 @@ if (lmImagesSupported()) {
     await openWorkbench(page, server.url, ws);
     const before = lmRecords(recordDir).length;
     await classify(page);
-    // "Send images" (not "Always") was the answer before: the cascade asks again before anything is sent.
+    // "Send images" (not "Always") was the answer before: the cascade asks again before anything is
+    // sent, once zero-shot has run, with the number of images it will really send.
     await dialog.waitFor({ timeout: 90_000 });
+    const cascadeQuestion = (await dialog.innerText()).replace(/\s+/g, ' ');
+    t.log(`cascade consent: ${cascadeQuestion}`);
+    assert.ok(cascadeQuestion.includes(`Send 1 image from "photos" to ${LM_MODEL_NAME} (${LM_VENDOR})?`), cascadeQuestion);
+    assert.match(cascadeQuestion, /Zero-shot was unsure of these 1 of 6 images/);
     assert.equal(lmRecords(recordDir).length, before, 'nothing was sent before consent');
     await dialog.getByRole('button', { name: 'Send images' }).click();
     await webviewFrame(page).locator('.run-text.run-done').waitFor({ timeout: 180_000 });

@@ -18,7 +18,7 @@ function sleep(ms: number): Promise<void> {
  * the (built-in) theme extension is applied, which happens only after the extensions
  * have been scanned, and the Explorer lists the folder's entries.
  */
-export async function openWorkbench(page: Page, url: string, folder: string, timeoutMs = 60_000): Promise<void> {
+export async function openWorkbench(page: Page, url: string, folder: string, timeoutMs = 120_000): Promise<void> {
   const abs = path.resolve(folder);
   await page.goto(`${url}/?folder=${encodeURIComponent(abs)}`, { timeout: timeoutMs });
   await page.locator('.monaco-workbench[class*="vscode-theme-"]').waitFor({ timeout: timeoutMs });

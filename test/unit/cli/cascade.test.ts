@@ -12,6 +12,11 @@ import { photos, solidColorPng, tempDir, tinyModel } from '../../support/fixture
 import { readSidecar, writeSidecar } from '../../../src/core/sidecarStore';
 import { effectivePrediction, zeroShotFingerprint } from '../../../src/core/effectivePrediction';
 import { startServer, type RecordedRequest } from '../vlm/fakeServer';
+import { runCascade } from '../../../src/core/cascade';
+import { DEFAULT_CASCADE_WHEN, parseCascadeRule } from '../../../src/core/cascadeRule';
+import { categoriesHash, parseCategories } from '../../../src/core/categories';
+import { createZeroShotClassifier } from '../../../src/classifiers/zeroShot';
+import { createVlmClassifier } from '../../../src/classifiers/vlm/vlmClassifier';
 
 const COLOURS = ['red', 'green', 'blue', 'yellow'];
 const jsonLine = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!);
@@ -149,4 +154,33 @@ test('cascade: --cascade-when chooses the images; a bad rule, a missing endpoint
   assert.equal(notCascade.code, 1);
   assert.match(notCascade.err, /applies only to --classifier cascade/);
   assert.equal(server.requests.length, dims.size);
+});
+
+test('cascade: the consent hook is asked once zero-shot ran, with the count of uncertain images; declining sends nothing and keeps zero-shot', async (t) => {
+  const { root, dims, cache } = await folder();
+  const model = await tinyModel('clip');
+  const server = await startServer(async () => ({ content: card('yellow') }), { maxRequests: 20 });
+  t.after(() => server.close());
+  const raw = await fs.readFile(path.join(root, 'categories.json'), 'utf8');
+  const { set } = parseCategories(raw);
+  const zeroShot = await createZeroShotClassifier({ kind: 'zero-shot', model, dtype: 'fp32', cacheDir: cache });
+  const vlm = createVlmClassifier({ baseUrl: server.baseUrl, model: 'test-vlm' });
+  t.after(() => zeroShot.dispose?.());
+  const asked: number[] = [];
+  const o = { root, set, categoriesHash: categoriesHash(set), zeroShot, vlm, rule: parseCascadeRule(DEFAULT_CASCADE_WHEN) };
+  const declined = await runCascade({ ...o, beforeVlm: async (n) => (asked.push(n, server.requests.length), false) });
+  const photoCount = [...dims.keys()].filter((n) => n.endsWith('.jpg')).length;
+  assert.deepEqual(asked, [photoCount, 0], 'asked with the real number of uncertain images, before any request');
+  assert.deepEqual([declined.vlm_calls, declined.vlm_declined, declined.vlm_calls_saved], [0, photoCount, dims.size - photoCount]);
+  assert.equal(server.requests.length, 0, 'declining sends nothing');
+  for (const n of dims.keys()) assert.equal((await readSidecar(path.join(root, n)))!.predictions.vlm, undefined);
+
+  asked.length = 0;
+  const agreed = await runCascade({ ...o, beforeVlm: async (n) => (asked.push(n), true) });
+  assert.deepEqual(asked, [photoCount]);
+  assert.deepEqual([agreed.vlm_calls, agreed.vlm_declined], [photoCount, undefined]);
+  assert.equal(server.requests.length, photoCount);
+  asked.length = 0;
+  const again = await runCascade({ ...o, beforeVlm: async (n) => (asked.push(n), true) });
+  assert.deepEqual([asked, again.vlm_calls], [[], 0], 'nothing uncertain left to send: no question');
 });

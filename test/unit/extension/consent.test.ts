@@ -127,3 +127,13 @@ test('a Language Model API model is asked about by name and remembered per model
   assert.equal(await decideConsent(store, d, 'photos', 4, never), true);
   assert.equal(await decideConsent(store, lmDestination({ id: 'claude', name: 'Claude', vendor: 'copilot' }), 'photos', 4, never), false);
 });
+
+test('the cascade asks with the number of uncertain images it will send, and says why in the detail', async () => {
+  const store = memento();
+  const ask = asker((q) => q.once);
+  const why = 'Zero-shot was unsure of these 1 of 6 images (rule fits_any=false); only they go to the VLM.';
+  assert.equal(await decideConsent(store, dest('https://api.openai.com/v1'), 'photos', 1, ask, why), true);
+  assert.equal(ask.asked[0].message, 'Send 1 image from "photos" to https://api.openai.com?');
+  assert.ok(ask.asked[0].detail.startsWith(why), ask.asked[0].detail);
+  assert.match(ask.asked[0].detail, /uploads every image to https:\/\/api\.openai\.com\/v1/);
+});

@@ -4,8 +4,10 @@
 //   https://docs.voxel51.com/user_guide/export_datasets.html#fiftyoneimageclassificationdataset
 //   https://docs.voxel51.com/user_guide/import_datasets.html#fiftyoneimageclassificationdataset
 // With --split, one such dataset per split folder. Confidence is the model's raw score (not calibrated).
+// The spec's targets hold only label and confidence, so manifest.csv beside them says, per image, where
+// it came from and whose label it is (source human / auto / predicted), as imagefolder's does.
 import * as path from 'node:path';
-import type { ExportRow, FormatWriter } from './types';
+import { csvLine, type ExportRow, type FormatWriter } from './types';
 
 const uuidOf = (r: ExportRow) => {
   const base = path.posix.basename(r.file ?? r.relPath);
@@ -37,5 +39,8 @@ export const fiftyoneWriter: FormatWriter = {
       }
       await writeFile(g ? `${g}/labels.json` : 'labels.json', JSON.stringify({ classes: ctx.classes, labels }, null, 1) + '\n');
     }
+    let text = csvLine(['split', 'uuid', 'labels', 'source_path', 'source', 'review_status']);
+    for (const r of ctx.rows) text += csvLine([r.split, uuidOf(r), r.labels.join(';'), r.relPath, r.source, r.status]);
+    await writeFile('manifest.csv', text);
   },
 };

@@ -141,6 +141,20 @@ test('fiftyone: labels.json classes and one target per data/ file stem, with con
     assert.ok(Number.isInteger(t.label) && t.label >= 0 && t.label < doc.classes.length);
     assert.ok(t.confidence >= 0 && t.confidence <= 1);
   }
+  // --labels predicted: manifest.csv (pandas) marks each image's source, the predicted ones included.
+  const pred = await exportTo('fiftyone', ['--labels', 'predicted']);
+  const m = py(
+    `import sys, json, pandas as pd
+d = pd.read_csv(sys.argv[1])
+print(json.dumps({'cols': list(d.columns), 'n': len(d), 'by': d['source'].value_counts().to_dict(), 'uuids': sorted(d['uuid'].astype(str))}))`,
+    [path.join(pred.out, 'manifest.csv')],
+  ) as { cols: string[]; n: number; by: Record<string, number>; uuids: string[] };
+  assert.deepEqual(m.cols, ['split', 'uuid', 'labels', 'source_path', 'source', 'review_status']);
+  assert.equal(m.n, pred.summary.exported);
+  assert.deepEqual(m.by, pred.summary.by_source);
+  assert.ok(m.by.predicted > 0, 'unreviewed images are marked predicted');
+  const predLabels = JSON.parse(await fs.readFile(path.join(pred.out, 'labels.json'), 'utf8')).labels;
+  assert.deepEqual(m.uuids, Object.keys(predLabels).sort());
 });
 
 test('cleanlab: labels (N), pred_probs (N×K, rows sum to 1 for CLIP softmax) and embeddings (N×D) load with numpy', async () => {

@@ -1,9 +1,10 @@
 // The audit view's behaviour: turns audit keys and buttons into verdict requests (written at once by
-// the host), holds a category judgment until its evidence verdict, and applies the host's audit
+// the host), holds a category judgment until its evidence verdict (a zero-shot prediction's category
+// verdict is saved alone: its evidence verdict is optional), and applies the host's audit
 // state. View switching is views.ts's; the dashboard is dashboardMode.ts's.
 import type { NotificationMessage, PanelView, VerdictParams } from '../src/shared/protocol';
 import type { AuditItem } from '../src/shared/auditData';
-import { auditKeyAction, nextAwaiting, nextVerdict, type AuditKeyAction, type VerdictChange } from './auditKeys';
+import { auditKeyAction, evidenceOptional, nextAwaiting, nextVerdict, type AuditKeyAction, type VerdictChange } from './auditKeys';
 import { AuditView } from './auditView';
 import { CategoryChooser, NoteDialog } from './auditDialogs';
 import type { Notices } from './notices';
@@ -106,12 +107,13 @@ export class AuditMode {
       case 'skip':
         return this.apply(item, { verdict: 'skip' }, true);
       case 'categoryRight':
-        return this.apply(item, { categoryCorrect: true }, false);
+        // A zero-shot prediction is complete with its category verdict: save it and move on.
+        return this.apply(item, { categoryCorrect: true }, evidenceOptional(item));
       case 'categoryWrong': {
         const d = s.detail?.id === item.id ? s.detail : null;
         const predicted = d?.sidecar?.predictions[item.classifier]?.predicted_categories.map((c) => c.name) ?? [];
         const current = item.status === 'done' ? item.correctCategory : this.held.get(unitKey(item))?.correctCategory;
-        return this.chooser.show(s.categories, predicted, current, (c) => this.apply(item, c === null ? { categoryCorrect: false } : { correctCategory: c }, false));
+        return this.chooser.show(s.categories, predicted, current, (c) => this.apply(item, c === null ? { categoryCorrect: false } : { correctCategory: c }, evidenceOptional(item)));
       }
       case 'note': {
         const current = item.note ?? this.held.get(unitKey(item))?.note ?? '';

@@ -4,7 +4,7 @@
 import type { Prediction } from '../src/core/types';
 import type { AuditItem, AuditState } from '../src/shared/auditData';
 import type { CategoryInfo } from '../src/shared/protocol';
-import type { AuditKeyAction, VerdictChange } from './auditKeys';
+import { evidenceOptional, type AuditKeyAction, type VerdictChange } from './auditKeys';
 import { h, replace } from './dom';
 import type { Detail } from './store';
 
@@ -31,17 +31,20 @@ function keyButton(act: string, key: string, text: string, pressed: boolean | nu
 /** What the auditor has said about the item: recorded, or held until the evidence verdict. */
 export function verdictSummary(item: AuditItem, held: VerdictChange): string {
   const parts: string[] = [];
-  if (item.status === 'done' && item.verdict) {
-    parts.push(`Recorded: ${VERDICT_TEXT[item.verdict]}`);
-    if (item.categoryCorrect === true) parts.push('category right');
-    if (item.categoryCorrect === false) parts.push(item.correctCategory ? `category wrong (right: ${item.correctCategory})` : 'category wrong (none of these)');
+  const category = (right: boolean | undefined, name: string | undefined) =>
+    right === true ? 'category right' : right === false ? (name ? `category wrong (right: ${name})` : 'category wrong (none of these)') : '';
+  if (item.status === 'done') {
+    parts.push(`Recorded: ${item.verdict ? VERDICT_TEXT[item.verdict] : 'no evidence verdict'}`);
+    const c = category(item.categoryCorrect, item.correctCategory);
+    if (c) parts.push(c);
     if (item.by) parts.push(`by ${item.by}${item.at ? ` at ${new Date(item.at).toLocaleString()}` : ''}`);
   } else if (item.status === 'missing') {
     parts.push('This image’s audit entry is gone from its sidecar (deleted or changed elsewhere).');
   } else {
     parts.push('Awaiting a verdict');
-    if (held.categoryCorrect === true) parts.push('category right (saved with the evidence verdict)');
-    if (held.categoryCorrect === false) parts.push(`category wrong${held.correctCategory ? ` (right: ${held.correctCategory})` : ''} (saved with the evidence verdict)`);
+    const c = category(held.categoryCorrect, held.correctCategory);
+    if (c) parts.push(`${c} (saved with the evidence verdict)`);
+    if (evidenceOptional(item)) parts.push('zero-shot: c (right) or w (wrong) is enough; the evidence verdict is optional');
   }
   return parts.join(' · ');
 }
@@ -128,7 +131,7 @@ export class AuditView {
       'div',
       { class: 'verdicts' },
       h('div', { class: 'verdict-group', role: 'group', 'aria-label': 'Visual evidence' },
-        h('span', { class: 'verdict-q' }, 'Evidence'),
+        h('span', { class: 'verdict-q' }, evidenceOptional(item) ? 'Evidence (optional)' : 'Evidence'),
         keyButton('evidence', '1', 'Accurate', done && item.verdict === 'accurate', 'Evidence accurate', { 'data-verdict': 'accurate' }),
         keyButton('evidence', '2', 'Partly', done && item.verdict === 'partly', 'Evidence partly right', { 'data-verdict': 'partly' }),
         keyButton('evidence', '3', 'Hallucinated', done && item.verdict === 'hallucinated', 'Evidence hallucinated', { 'data-verdict': 'hallucinated' }),

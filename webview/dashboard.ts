@@ -13,6 +13,8 @@ export interface DashboardActions {
   refresh(): void;
   exportReport(): void;
   notify(level: 'info' | 'error', text: string): void;
+  /** Opens the audit view on the certification sample (judged there with c / w). */
+  auditSample(): void;
 }
 
 const warn = (text: string) => h('p', { class: 'dash-warn', role: 'note' }, h('strong', {}, 'Warning: '), text);
@@ -124,7 +126,7 @@ export class Dashboard {
     const refresh = h('vscode-button', { appearance: 'secondary', 'data-act': 'refresh', 'aria-label': 'Recompute the trust report' }, 'Refresh');
     const exp = h('vscode-button', { appearance: 'secondary', 'data-act': 'export', 'aria-label': 'Export the trust report as HTML, Markdown or JSON' }, 'Export…');
     this.body = h('div', { class: 'dash-body', 'aria-live': 'polite' });
-    this.trust = new TrustActions(actions.notify);
+    this.trust = new TrustActions(actions.notify, () => actions.auditSample());
     this.el = h(
       'section',
       { class: 'dashboard', 'aria-label': 'Trust dashboard', tabindex: '-1', hidden: true },

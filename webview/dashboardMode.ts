@@ -9,8 +9,8 @@ export class DashboardMode {
   private dashboard: Dashboard;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(app: HTMLElement, private readonly store: Store, private readonly notices: Notices, private readonly hooks: { render(): void; exportReport(): void }) {
-    this.dashboard = new Dashboard(app, { refresh: () => this.request(), exportReport: () => hooks.exportReport(), notify: (level, text) => notices.show(level, text, 10000) });
+  constructor(app: HTMLElement, private readonly store: Store, private readonly notices: Notices, private readonly hooks: { render(): void; exportReport(): void; auditSample(): void }) {
+    this.dashboard = new Dashboard(app, { refresh: () => this.request(), exportReport: () => hooks.exportReport(), notify: (level, text) => notices.show(level, text, 10000), auditSample: () => hooks.auditSample() });
   }
 
   get el(): HTMLElement {

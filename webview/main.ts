@@ -81,7 +81,14 @@ const auditMode = new AuditMode(app, store, notices, {
   startAudit,
   refocus: () => views.focusContent(),
 });
-const dashboardMode = new DashboardMode(app, store, notices, { render: () => render(), exportReport });
+const dashboardMode = new DashboardMode(app, store, notices, {
+  render: () => render(),
+  exportReport,
+  auditSample: () => {
+    auditMode.toFirstAwaiting();
+    views.show('audit');
+  },
+});
 const clustersMode = new ClustersMode(app, store, notices, actions, {
   render: () => render(),
   show: (v) => views.show(v),

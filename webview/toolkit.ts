@@ -8,6 +8,7 @@ import {
   vsCodeDropdown,
   vsCodeOption,
   vsCodeProgressRing,
+  vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
 export function registerToolkit(): void {
@@ -19,6 +20,7 @@ export function registerToolkit(): void {
     vsCodeDropdown(),
     vsCodeOption(),
     vsCodeProgressRing(),
+    vsCodeTextField(),
   );
 }
 

@@ -52,10 +52,11 @@ export class TrustActions {
   private checked: AdaptResult | null = null;
   private state: TrustActionsState | null = null;
 
-  constructor(private readonly notify: (level: 'info' | 'error', text: string) => void) {
+  constructor(private readonly notify: (level: 'info' | 'error', text: string) => void, auditSample: () => void) {
     const btn = (act: string, text: string, label: string) => h('vscode-button', { appearance: 'secondary', 'data-act': act, 'aria-label': label }, text);
     const draw = btn('certify-draw', 'Draw / extend audit sample', 'Draw or extend the certification sample among unreviewed images');
     const accept = btn('auto-accept', 'Auto-accept', 'Auto-accept the unreviewed images at or above the certified threshold');
+    const audit = btn('certify-audit', 'Audit the sample (c / w)', 'Open the Audit view on the certification sample: c right, w wrong');
     const undo = btn('auto-accept-undo', 'Undo auto-accept', 'Undo the last auto-accept run');
     const check = btn('adapt-check', 'Learn from my corrections', 'Fit an adapter on your labels and show both cross-validated accuracies');
     const apply = btn('adapt-apply', 'Apply adapter', 'Re-score the unreviewed images with the adapter');
@@ -64,7 +65,7 @@ export class TrustActions {
       'section',
       { class: 'act-on-trust', 'aria-label': 'Act on trust' },
       h('h3', {}, 'Certify & auto-accept'),
-      h('div', { class: 'act-row' }, h('label', {}, 'Target error ', this.maxError), draw, accept, undo),
+      h('div', { class: 'act-row' }, h('label', {}, 'Target error ', this.maxError), draw, audit, accept, undo),
       this.certify,
       h('h3', {}, 'Learn from my corrections'),
       h('div', { class: 'act-row' }, check, apply),
@@ -85,6 +86,9 @@ export class TrustActions {
           });
       });
     run(draw, async () => this.show(await rpc.sendRequest('certifyDraw', { maxError: this.target() })));
+    audit.addEventListener('click', () => {
+      if (!audit.hasAttribute('disabled')) auditSample();
+    });
     run(accept, async () => {
       const r = await rpc.sendRequest('autoAccept', { maxError: this.target() });
       if (r.refused || !r.runId) return this.notify('error', r.refused ?? 'Nothing was accepted.');
@@ -133,6 +137,7 @@ export class TrustActions {
   private buttons(): void {
     const set = (act: string, on: boolean) => this.el.querySelector(`[data-act="${act}"]`)?.toggleAttribute('disabled', !on);
     set('auto-accept', !!this.state?.certify?.certified);
+    set('certify-audit', !!this.state?.certify?.pending.length);
     set('auto-accept-undo', !!this.lastRun);
     set('adapt-check', !!this.state?.labels.enough);
     set('adapt-apply', !!this.checked && this.checked.cv_accuracy !== null && this.checked.cv_accuracy > (this.checked.zero_shot_accuracy ?? 1));
@@ -142,7 +147,7 @@ export class TrustActions {
     this.state = st;
     if (st.refused) this.notify('error', st.refused);
     const s = st.certify;
-    if (!s) replace(this.certify, h('p', { class: 'muted' }, 'No certification sample yet: draw one, then judge each image in the Audit view (c right, w wrong).'));
+    if (!s) replace(this.certify, h('p', { class: 'muted' }, 'No certification sample yet: draw one, then judge each image in the Audit view (c right, w wrong; the evidence verdict is optional).'));
     else {
       replace(
         this.certify,

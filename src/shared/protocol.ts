@@ -84,11 +84,15 @@ export interface Detail {
   sidecarError: string | null;
 }
 
-/** A verdict on one sampled prediction; written at once (a later verdict on the unit replaces it). */
+/**
+ * A verdict on one sampled prediction; written at once (a later verdict on the unit replaces it).
+ * `verdict` (the evidence) may be left out for a zero-shot prediction given a category verdict: it
+ * claims no visual evidence (a certification sample is judged right / wrong only).
+ */
 export interface VerdictParams {
   id: string;
   classifier: ClassifierKind;
-  verdict: AuditVerdict;
+  verdict?: AuditVerdict;
   categoryCorrect?: boolean;
   /** The right category when the predicted one is wrong: one of the panel's categories. */
   correctCategory?: string;

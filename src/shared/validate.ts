@@ -102,8 +102,10 @@ function parseVerdict(raw: Obj, known: KnownNames | undefined): WebviewMessageOf
     requestId: raw.requestId as number,
     id: imageId(raw.id, known),
     classifier: CLASSIFIERS.includes(raw.classifier as ClassifierKind) ? (raw.classifier as ClassifierKind) : fail('classifier must be "zero-shot" or "vlm"'),
-    verdict: VERDICTS.includes(raw.verdict as AuditVerdict) ? (raw.verdict as AuditVerdict) : fail(`verdict must be one of ${VERDICTS.join(', ')}`),
   };
+  if (raw.verdict !== undefined || m.classifier !== 'zero-shot') {
+    m.verdict = VERDICTS.includes(raw.verdict as AuditVerdict) ? (raw.verdict as AuditVerdict) : fail(`verdict must be one of ${VERDICTS.join(', ')}${m.classifier === 'vlm' ? ' (a VLM states visual evidence: judge it)' : ''}`);
+  }
   if (raw.categoryCorrect !== undefined) {
     if (typeof raw.categoryCorrect !== 'boolean') fail('categoryCorrect must be true or false');
     m.categoryCorrect = raw.categoryCorrect as boolean;
@@ -116,6 +118,9 @@ function parseVerdict(raw: Obj, known: KnownNames | undefined): WebviewMessageOf
     m.correctCategory = c;
   }
   if (m.verdict === 'skip' && (m.categoryCorrect !== undefined || m.correctCategory !== undefined)) fail('a skipped image gets no category judgment');
+  if (m.verdict === undefined && m.categoryCorrect === undefined && m.correctCategory === undefined) {
+    fail('give a verdict: the evidence (accurate, partly, hallucinated, skip) or, for a zero-shot prediction, the category alone');
+  }
   if (raw.note !== undefined) {
     if (typeof raw.note !== 'string' || raw.note.length > LIMITS.noteLength) fail(`note must be text of at most ${LIMITS.noteLength} characters`);
     m.note = raw.note as string;

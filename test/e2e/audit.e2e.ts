@@ -103,17 +103,22 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   // 1: evidence accurate (category right is assumed).
   await press(page, frame, '1');
   const second = await nextImage(frame, [first]);
-  // 2: category wrong → the chooser → the first category that is not the prediction; then hallucinated.
+  // 2: hallucinated (moves on), then back to it: category wrong → the chooser → the first category
+  // that is not the prediction. A zero-shot category verdict is saved at once, merged with the evidence.
+  await press(page, frame, '3');
+  await waitUntil('the second verdict on disk', async () => (await entry(folder, second))?.verdict === 'hallucinated');
+  await nextImage(frame, [first, second]);
+  await press(page, frame, 'ArrowLeft');
+  await waitUntil('the second image again', async () => (await current(frame)).id === second);
   await press(page, frame, 'w');
   const chooser = frame.locator('dialog.chooser[open]');
   await chooser.waitFor({ timeout: 5_000 });
   const pick = chooser.locator('button.choice[data-choice]:not([disabled]):not([data-choice=""])').first();
   const right = (await pick.getAttribute('data-choice'))!;
+  await screenshot(page, 'audit-view-chooser-dark');
   await page.keyboard.press((await pick.getAttribute('data-key'))!);
   await chooser.waitFor({ state: 'hidden', timeout: 5_000 });
-  await waitUntil('the held category to show', async () => ((await frame.locator('.audit-status').textContent()) ?? '').includes(`right: ${right}`));
-  await screenshot(page, 'audit-view-held-dark');
-  await press(page, frame, '3');
+  await waitUntil('the category verdict on disk', async () => (await entry(folder, second))?.correct_category === right);
   const third = await nextImage(frame, [first, second]);
   // 3: partly; then undo it (the sidecar goes back to the awaiting entry exactly) and judge again.
   const thirdMarked = (await readSidecar(path.join(folder, third)))!.audit;
@@ -246,4 +251,4 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   assert.deepEqual(dialogs, [], 'no script ran');
   t.log(`CSP reports: ${csp.length ? csp.join(' | ') : 'none'}`);
   assert.deepEqual(csp.filter((v) => !/^https?:\/\/127\.0\.0\.1:\d+\/(stable|static)/.test(v) || /webview/i.test(v)), [], 'no CSP violations in the panel');
-}, { timeoutMs: 300_000 });
+}, { timeoutMs: 420_000 });

@@ -10,7 +10,6 @@ import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFrom
 import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
 import { readSidecar, writeSidecar } from '../../src/core/sidecarStore';
 import { applyReview } from '../../src/core/sidecar';
-import { recordVerdict } from '../../src/core/audit/verdict';
 
 const COLOURS = ['red', 'green', 'blue'];
 const PER_COLOUR = 7;
@@ -93,9 +92,10 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
   }
 
   // 3. Certify & auto-accept at a 70% target (a handful of clean audits certify it), then undo.
-  await frame.locator('vscode-text-field[data-act="max-error"]').evaluate((el: HTMLInputElement) => {
-    el.value = '0.7';
-  });
+  // The target error field (a toolkit text field): typed in as a user would.
+  const target = frame.locator('vscode-text-field[data-act="max-error"] input');
+  assert.equal(await target.inputValue(), '0.02', 'the default target is shown');
+  await target.fill('0.7');
   await act(frame, 'certify-draw').click();
   const status = frame.locator('.certify-status');
   await status.waitFor({ timeout: 30_000 });
@@ -103,11 +103,27 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
   assert.match((await frame.locator('.act-certify').textContent()) ?? '', /audit needed: [1-9]\d* pending/);
   assert.equal(await frame.locator('.act-certify svg.certify-curve').count(), 1, 'the coverage-vs-bound chart');
   assert.equal(await enabled(frame, 'auto-accept'), false, 'nothing certified yet');
-  // The auditor judges each sampled image (the audit flow's category verdict, as `audit mark --category-right`).
-  for (const f of unreviewed) {
-    const sc = (await readSidecar(path.join(folder, f)))!;
-    if (sc.audit.some((e) => e.status === 'awaiting' && e.certify)) await recordVerdict(path.join(folder, f), { categoryCorrect: true, classifier: 'zero-shot', by: 'auditor' });
+  // The auditor judges each sampled image in the Audit view with the keys: c = category right, saved
+  // alone (a zero-shot prediction's evidence verdict is optional), then the next image.
+  const pending = Number(/audit needed: (\d+) pending/.exec((await frame.locator('.act-certify').textContent()) ?? '')![1]);
+  await act(frame, 'certify-audit').click();
+  await frame.locator('.audit-count').filter({ hasText: `0 / ${pending} audited` }).waitFor({ timeout: 15_000 });
+  assert.match((await frame.locator('.audit-status').textContent()) ?? '', /zero-shot: c \(right\) or w \(wrong\) is enough/);
+  await screenshot(page, 'trust-certify-audit');
+  const judged: string[] = [];
+  for (let i = 0; i < pending; i++) {
+    const id = await waitUntil('an image awaiting its verdict', async () => {
+      const body = frame.locator('.audit-body');
+      return (await body.getAttribute('data-status')) === 'awaiting' && !judged.includes((await body.getAttribute('data-id'))!) ? (await body.getAttribute('data-id'))! : null;
+    });
+    assert.ok(unreviewed.includes(id), `${id} is unreviewed`);
+    await frame.locator('.audit-title').click();
+    await page.keyboard.press('c');
+    await waitUntil(`the verdict on ${id} on disk`, async () => (await readSidecar(path.join(folder, id)))!.audit.some((e) => e.status === 'done' && e.certify && e.category_correct === true && e.verdict === undefined));
+    judged.push(id);
   }
+  await frame.locator('.audit-count').filter({ hasText: `${pending} / ${pending} audited` }).waitFor({ timeout: 15_000 });
+  await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
   await frame.locator('vscode-button[data-act="refresh"]').click();
   await waitUntil('the threshold to be certified', async () => (await status.getAttribute('data-certified').catch(() => null)) === 'true');
   const before = Object.fromEntries(files.map((f) => [f, sidecarText(folder, f)]));

@@ -169,13 +169,23 @@ export class AuditSession {
     return { id: w.id, classifier: w.classifier };
   }
 
+  /**
+   * Makes a sample drawn outside this session (the dashboard's certification sample, the CLI's) the
+   * current one, as the sidecars hold it. False when no sidecar has a unit of it.
+   */
+  adopt(sampleId: string): boolean {
+    const s = this.latestInSidecars(sampleId);
+    if (s) this.sample = s;
+    return !!s;
+  }
+
   /** The latest drawn sample in the sidecars (one still awaiting verdicts first), in relPath order. */
-  private latestInSidecars(): AuditSession['sample'] {
+  private latestInSidecars(only?: string): AuditSession['sample'] {
     const samples = new Map<string, { at: string; open: boolean; seed: number | null; units: Unit[] }>();
     const images = this.session.all().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const img of images) {
       for (const e of img.sidecar?.audit ?? []) {
-        if (e.sample_id === MANUAL_SAMPLE_ID) continue;
+        if (e.sample_id === MANUAL_SAMPLE_ID || (only !== undefined && e.sample_id !== only)) continue;
         const s = samples.get(e.sample_id) ?? { at: '', open: false, seed: e.seed ?? null, units: [] };
         samples.set(e.sample_id, s);
         if (e.sampled_at > s.at) s.at = e.sampled_at;

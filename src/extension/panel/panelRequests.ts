@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { VerdictError } from '../../core/audit/verdict';
 import { SidecarCorruptError } from '../../core/sidecarStore';
+import { SIDECAR_SUFFIX } from '../../core/types';
 import type { ErrorCode, HostMessage, WriteResult } from '../../shared/protocol';
 import { RequestError } from '../../shared/protocol';
 import type { Logger } from '../log';
@@ -51,6 +52,7 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
       host.auditChanged();
     }
   };
+  const trust = trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log });
   const inputs = () => trustInputs(host.session.all(), path.join(host.storageDir, 'embeddings'));
 
   return {
@@ -66,8 +68,8 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
       audited(async () => {
         const { requestId: _r, type: _t, ...req } = m;
         const e = await host.audit.verdict(req);
-        const cat = e.category_correct === undefined ? '' : e.category_correct ? ', category right' : `, category wrong (right: ${e.correct_category})`;
-        host.log.info(`Audit: ${m.id} ${e.verdict}${cat} [${e.classifier} ${e.checkpoint}] by ${e.by}`);
+        const cat = e.category_correct === undefined ? '' : e.category_correct ? 'category right' : `category wrong (right: ${e.correct_category ?? 'none of these'})`;
+        host.log.info(`Audit: ${m.id} ${[e.verdict, cat].filter(Boolean).join(', ')} [${e.classifier} ${e.checkpoint}] by ${e.by}`);
         return null;
       }),
     auditUndo: () =>
@@ -82,7 +84,22 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
       return dashboardData(await trustReport(t, host.folderName), t);
     },
     requestLabelIssues: async () => labelIssues(await inputs()),
-    ...trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log }),
+    ...trust,
     ...clusterHandlers(host),
+    // The drawn certification sample becomes the audit view's sample, judged there with c / w.
+    certifyDraw: async (m) => {
+      const st = await trust.certifyDraw(m);
+      const c = st.certify;
+      if (c) {
+        const changed = [];
+        for (const rel of c.pending) {
+          const s = await host.session.refreshFromDisk(path.join(host.session.root, rel) + SIDECAR_SUFFIX);
+          if (s) changed.push(s);
+        }
+        if (changed.length) host.post({ type: 'upsert', images: changed, external: false });
+        if (host.audit.adopt(c.sample_id)) host.auditChanged();
+      }
+      return st;
+    },
   };
 }

@@ -1,13 +1,15 @@
 // Audit mode's keys, and how key presses combine into the verdict the host writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUDIT_SHORTCUTS, auditKeyAction, nextAwaiting, nextVerdict } from '../../../webview/auditKeys';
+import { AUDIT_SHORTCUTS, auditKeyAction, evidenceOptional, nextAwaiting, nextVerdict } from '../../../webview/auditKeys';
 import type { KeyInput } from '../../../webview/keyboard';
 import type { AuditItem } from '../../../src/shared/auditData';
 
 const k = (key: string, mods: Partial<KeyInput> = {}) => auditKeyAction({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
 const awaiting = (id: string): AuditItem => ({ id, classifier: 'zero-shot', sampleId: 's-1', status: 'awaiting' });
 const done = (id: string, extra: Partial<AuditItem> = {}): AuditItem => ({ ...awaiting(id), status: 'done', verdict: 'accurate', categoryCorrect: true, ...extra });
+// A VLM prediction states visual evidence: its category judgment waits for the evidence verdict.
+const vlm = (item: AuditItem): AuditItem => ({ ...item, classifier: 'vlm' });
 
 test('verdict keys', () => {
   assert.deepEqual(k('1'), { kind: 'evidence', verdict: 'accurate' });
@@ -44,16 +46,34 @@ test('judging only the evidence records the category as right', () => {
   assert.deepEqual(nextVerdict(awaiting('a'), {}, { verdict: 'accurate' }), { fields: { verdict: 'accurate', categoryCorrect: true }, held: {} });
 });
 
-test('a category judged before the evidence is held, then saved with it', () => {
-  const r = nextVerdict(awaiting('a'), {}, { correctCategory: 'green' });
+test('a VLM category judged before the evidence is held, then saved with it', () => {
+  const r = nextVerdict(vlm(awaiting('a')), {}, { correctCategory: 'green' });
   assert.equal(r.fields, null);
   assert.deepEqual(r.held, { categoryCorrect: false, correctCategory: 'green' });
-  const r2 = nextVerdict(awaiting('a'), r.held, { note: '  two bees  ' });
+  const r2 = nextVerdict(vlm(awaiting('a')), r.held, { note: '  two bees  ' });
   assert.equal(r2.fields, null);
-  const r3 = nextVerdict(awaiting('a'), r2.held, { verdict: 'hallucinated' });
+  const r3 = nextVerdict(vlm(awaiting('a')), r2.held, { verdict: 'hallucinated' });
   assert.deepEqual(r3.fields, { verdict: 'hallucinated', categoryCorrect: false, correctCategory: 'green', note: 'two bees' });
   // "none of these": wrong, with no right category.
-  assert.deepEqual(nextVerdict(awaiting('a'), { categoryCorrect: false, correctCategory: 'green' }, { categoryCorrect: false }).held, { categoryCorrect: false });
+  assert.deepEqual(nextVerdict(vlm(awaiting('a')), { categoryCorrect: false, correctCategory: 'green' }, { categoryCorrect: false }).held, { categoryCorrect: false });
+});
+
+test('a zero-shot category verdict is saved alone (the evidence verdict is optional), as for a certification sample', () => {
+  assert.deepEqual(nextVerdict(awaiting('a'), {}, { categoryCorrect: true }), { fields: { categoryCorrect: true }, held: {} });
+  assert.deepEqual(nextVerdict(awaiting('a'), {}, { correctCategory: 'green' }), { fields: { categoryCorrect: false, correctCategory: 'green' }, held: {} });
+  assert.deepEqual(nextVerdict(awaiting('a'), {}, { categoryCorrect: false }).fields, { categoryCorrect: false }, 'none of these');
+  // A note alone is not a verdict: held until one comes.
+  const r = nextVerdict(awaiting('a'), {}, { note: 'odd light' });
+  assert.equal(r.fields, null);
+  assert.deepEqual(nextVerdict(awaiting('a'), r.held, { categoryCorrect: true }).fields, { categoryCorrect: true, note: 'odd light' });
+  // Recorded without an evidence verdict: an evidence verdict added later keeps the category judgment.
+  const judged = done('a', { verdict: undefined, categoryCorrect: false, correctCategory: 'blue' });
+  assert.deepEqual(nextVerdict(judged, {}, { verdict: 'partly' }).fields, { verdict: 'partly', categoryCorrect: false, correctCategory: 'blue' });
+  assert.deepEqual(nextVerdict(judged, {}, { categoryCorrect: true }).fields, { categoryCorrect: true });
+  // A category judgment on a skipped zero-shot unit replaces the skip.
+  assert.deepEqual(nextVerdict(done('a', { verdict: 'skip', categoryCorrect: undefined }), {}, { categoryCorrect: true }).fields, { categoryCorrect: true });
+  assert.equal(evidenceOptional(awaiting('a')), true);
+  assert.equal(evidenceOptional(vlm(awaiting('a'))), false);
 });
 
 test('a change to a recorded verdict rewrites it whole', () => {
@@ -64,8 +84,8 @@ test('a change to a recorded verdict rewrites it whole', () => {
   assert.deepEqual(nextVerdict(item, {}, { verdict: 'skip' }).fields, { verdict: 'skip', note: 'blurry' }, 'a skip carries no category');
 });
 
-test('judging the category of a skipped image waits for an evidence verdict', () => {
-  const skipped = done('a', { verdict: 'skip', categoryCorrect: undefined });
+test('judging the category of a skipped VLM prediction waits for an evidence verdict', () => {
+  const skipped = vlm(done('a', { verdict: 'skip', categoryCorrect: undefined }));
   const r = nextVerdict(skipped, {}, { correctCategory: 'red' });
   assert.equal(r.fields, null);
   assert.deepEqual(nextVerdict(skipped, r.held, { verdict: 'accurate' }).fields, { verdict: 'accurate', categoryCorrect: false, correctCategory: 'red' });

@@ -39,6 +39,22 @@ test('a well-formed verdict is accepted and copied field by field', () => {
   assert.deepEqual(ok(v({ verdict: 'skip', note: '' })), v({ verdict: 'skip', note: '' }));
 });
 
+test('a zero-shot prediction can be judged on its category alone; a VLM one needs its evidence verdict', () => {
+  const noEvidence = (extra: Record<string, unknown>) => {
+    const m = v(extra);
+    delete (m as Record<string, unknown>).verdict;
+    return m;
+  };
+  assert.deepEqual(ok(noEvidence({ categoryCorrect: true })), noEvidence({ categoryCorrect: true }));
+  assert.deepEqual(ok(noEvidence({ correctCategory: 'green', note: 'it is green' })), noEvidence({ correctCategory: 'green', note: 'it is green' }));
+  assert.deepEqual(ok(noEvidence({ categoryCorrect: false })), noEvidence({ categoryCorrect: false }));
+  assert.equal('verdict' in ok(noEvidence({ categoryCorrect: true }))!, false, 'no evidence verdict is invented');
+  assert.match(refused(noEvidence({})), /give a verdict/);
+  assert.match(refused(noEvidence({ note: 'hm' })), /give a verdict/);
+  assert.match(refused(noEvidence({ classifier: 'vlm', categoryCorrect: true })), /verdict must be one of.*VLM states visual evidence/);
+  assert.match(refused(noEvidence({ correctCategory: 'purple' })), /not a known category/);
+});
+
 test('verdicts on unknown images or naming an unknown category are refused', () => {
   assert.match(refused(v({ id: 'c.png' })), /unknown image/);
   assert.match(refused(v({ id: '../a.png' })), /unknown image/);

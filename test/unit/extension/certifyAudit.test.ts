@@ -1,0 +1,116 @@
+// The panel's certification flow on the host: "Draw / extend audit sample" makes the certification
+// sample the audit view's sample, and each unit is judged right / wrong with no evidence verdict (a
+// zero-shot prediction claims none) through the validated auditVerdict request, until it certifies.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { HostMessage, ResponseMessage } from '../../../src/shared/protocol';
+import { Endpoint } from '../../../src/extension/panel/endpoint';
+import { errorCodeOf, panelRequests } from '../../../src/extension/panel/panelRequests';
+import { ReviewSession } from '../../../src/extension/panel/reviewSession';
+import { AuditSession } from '../../../src/extension/panel/auditSession';
+import { readSidecar, writeSidecar } from '../../../src/core/sidecarStore';
+import { indexFolder } from '../../../src/core/folderIndex';
+import { COLOURS, prediction, sidecarWith } from './fixtures';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const roots: string[] = [];
+after(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+async function panelHost(n: number) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'it-certify-audit-'));
+  roots.push(root);
+  for (let i = 0; i < n; i++) {
+    const f = path.join(root, `img${i}.png`);
+    await fs.writeFile(f, `not really a png ${i}`);
+    await writeSidecar(f, sidecarWith(`img${i}.png`, prediction(COLOURS[i % 3], 0.8)));
+  }
+  const session = new ReviewSession(root, COLOURS.map((name) => ({ name, description: name })), 'single_label', 'tester', await indexFolder(root));
+  const audit = new AuditSession(session);
+  const posted: HostMessage[] = [];
+  const post = (m: HostMessage) => posted.push(structuredClone(m));
+  const requests = panelRequests({
+    session,
+    audit,
+    folderName: 'shop',
+    storageDir: path.join(root, '.storage'),
+    log: quiet,
+    post,
+    detailSrc: async () => null,
+    auditChanged: () => post({ type: 'audit', audit: audit.state() }),
+  });
+  const endpoint = new Endpoint({
+    known: () => ({ image: (id) => session.unknownIds([id]).length === 0, category: (c) => COLOURS.includes(c) }),
+    requests,
+    commands: { ready: () => undefined, requestThumbs: () => undefined, openSidecar: () => undefined, startAudit: () => undefined, exportReport: () => undefined },
+    post,
+    log: quiet,
+    where: () => root,
+    codeOf: errorCodeOf,
+  });
+  let id = 0;
+  /** Sends a raw webview message and returns the host's answer to it. */
+  const send = async (m: Record<string, unknown>): Promise<ResponseMessage> => {
+    const requestId = ++id;
+    await endpoint.receive({ ...m, requestId });
+    return posted.filter((x): x is ResponseMessage => x.type === 'response').find((r) => r.requestId === requestId)!;
+  };
+  return { root, session, audit, posted, send };
+}
+
+test('the dashboard draw becomes the audit sample; category-only verdicts certify it', async () => {
+  const h = await panelHost(4);
+  assert.equal(h.audit.active, false);
+  const drawn = await h.send({ type: 'certifyDraw', maxError: 0.6 });
+  assert.ok(drawn.ok);
+  const cert = drawn.ok ? (drawn.result as { certify: { sample_id: string; pending: string[]; certified: boolean } }).certify : null;
+  assert.ok(cert && cert.pending.length === 4 && !cert.certified, 'four units drawn, none judged');
+  // The audit view now holds exactly the certification sample, and the webview was told.
+  const state = h.audit.state()!;
+  assert.equal(state.sampleId, cert!.sample_id);
+  assert.deepEqual(state.items.map((i) => i.id).sort(), [...cert!.pending].sort());
+  const told = h.posted.filter((m) => m.type === 'audit').at(-1);
+  assert.equal(told?.type === 'audit' && told.audit?.sampleId, cert!.sample_id);
+
+  // Judged as the panel's keys send it: c → { categoryCorrect: true }, w + a category → { correctCategory }.
+  const [first, second, ...rest] = state.items;
+  assert.ok((await h.send({ type: 'auditVerdict', id: first.id, classifier: 'zero-shot', categoryCorrect: true })).ok);
+  const e = (await readSidecar(path.join(h.root, first.id)))!.audit.at(-1)!;
+  assert.deepEqual([e.status, e.verdict, e.category_correct, e.sample_id, e.by], ['done', undefined, true, cert!.sample_id, 'tester']);
+  assert.ok(e.certify, 'the certification unit keeps its threshold and score');
+  const predicted = (await readSidecar(path.join(h.root, second.id)))!.predictions['zero-shot']!.predicted_categories[0].name;
+  const wrong = await h.send({ type: 'auditVerdict', id: second.id, classifier: 'zero-shot', correctCategory: COLOURS.find((c) => c !== predicted)! });
+  assert.ok(wrong.ok, JSON.stringify(wrong));
+  const w = (await readSidecar(path.join(h.root, second.id)))!.audit.at(-1)!;
+  assert.deepEqual([w.status, w.verdict, w.category_correct], ['done', undefined, false]);
+  // Undo puts the wrong one back; judged right instead.
+  assert.ok((await h.send({ type: 'auditUndo' })).ok);
+  assert.equal((await readSidecar(path.join(h.root, second.id)))!.audit.at(-1)!.status, 'awaiting');
+  for (const u of [second, ...rest]) assert.ok((await h.send({ type: 'auditVerdict', id: u.id, classifier: 'zero-shot', categoryCorrect: true })).ok);
+
+  const st = await h.send({ type: 'trustState', maxError: 0.6 });
+  const c = st.ok ? (st.result as { certify: { sample_size: number; errors: number; pending: string[]; certified: boolean } }).certify : null;
+  assert.deepEqual([c?.sample_size, c?.errors, c?.pending.length, c?.certified], [4, 0, 0, true]);
+  assert.equal(h.audit.state()!.done, 4);
+});
+
+test('the host refuses a verdict without an evidence verdict on a VLM unit, and one with no judgment at all', async () => {
+  const h = await panelHost(3);
+  await h.send({ type: 'certifyDraw', maxError: 0.6 });
+  const unit = h.audit.state()!.items[0];
+  const before = await fs.readFile(path.join(h.root, `${unit.id}.labels.json`), 'utf8');
+  for (const m of [
+    { type: 'auditVerdict', id: unit.id, classifier: 'vlm', categoryCorrect: true },
+    { type: 'auditVerdict', id: unit.id, classifier: 'zero-shot' },
+    { type: 'auditVerdict', id: unit.id, classifier: 'zero-shot', note: 'only a note' },
+  ]) {
+    const r = await h.send(m);
+    assert.equal(r.ok, false, JSON.stringify(m));
+    assert.equal(!r.ok && r.error.code, 'invalid');
+  }
+  assert.equal(await fs.readFile(path.join(h.root, `${unit.id}.labels.json`), 'utf8'), before, 'nothing written');
+});

@@ -24,7 +24,11 @@ export interface FitProblem {
   rows?: Int32Array;
   lambda?: number;
   maxIter?: number;
+  /** Stop when max |∂(loss/N)/∂V| ≤ tol: scikit-learn's LogisticRegression(solver='lbfgs') default, 1e-4. */
+  tol?: number;
 }
+
+export const DEFAULT_TOL = 1e-4;
 
 export const DEFAULT_LAMBDA = 1;
 
@@ -106,6 +110,7 @@ export async function fitAdapter(p: FitProblem, data?: LossGrad): Promise<{ v: F
   const fn = data ?? jsLossGrad(p, rows);
   const lossGrad = (_p: FitProblem, _rows: Int32Array, v: Float64Array, g: Float64Array, l: number) => penalised(fn, p.v0, l, v, g);
   const maxIter = p.maxIter ?? 200;
+  const tol = p.tol ?? DEFAULT_TOL;
   const dim = p.k * p.d;
   const v = Float64Array.from(p.v0);
   const g = new Float64Array(dim);
@@ -121,7 +126,8 @@ export async function fitAdapter(p: FitProblem, data?: LossGrad): Promise<{ v: F
   for (; it < maxIter; it++) {
     let gmax = 0;
     for (let i = 0; i < dim; i++) gmax = Math.max(gmax, Math.abs(g[i]));
-    if (gmax < 1e-5 * Math.max(1, rows.length / 100)) break;
+    // Converged when no entry of the mean loss's gradient exceeds tol (scikit-learn's lbfgs criterion).
+    if (gmax <= tol * rows.length) break;
     // Two-loop recursion: dir = −H·g.
     for (let i = 0; i < dim; i++) dir[i] = -g[i];
     const alpha: number[] = [];

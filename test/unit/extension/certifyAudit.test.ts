@@ -42,11 +42,14 @@ async function panelHost(n: number) {
     post,
     detailSrc: async () => null,
     auditChanged: () => post({ type: 'audit', audit: audit.state() }),
+    categoriesFile: async () => path.join(root, 'categories.json'),
+    display: (f) => path.basename(f),
+    rescore: () => false,
   });
   const endpoint = new Endpoint({
     known: () => ({ image: (id) => session.unknownIds([id]).length === 0, category: (c) => COLOURS.includes(c) }),
     requests,
-    commands: { ready: () => undefined, requestThumbs: () => undefined, openSidecar: () => undefined, startAudit: () => undefined, exportReport: () => undefined },
+    commands: { ready: () => undefined, requestThumbs: () => undefined, openSidecar: () => undefined, startAudit: () => undefined, exportReport: () => undefined, exportDataset: () => undefined },
     post,
     log: quiet,
     where: () => root,

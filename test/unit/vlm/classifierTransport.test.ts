@@ -54,7 +54,7 @@ test('a server that hangs past the timeout: an error outcome, promptly', async (
   const err = errorOf(o);
   assert.match(err, /did not answer within 300 ms; check that the server is running/);
   assert.ok(err.includes(server.baseUrl));
-  assert.ok(Date.now() - start < 3000);
+  assert.ok(Date.now() - start < 8000, 'at its timeout, not never');
   assert.equal(server.requests.length, 1);
 });
 
@@ -78,7 +78,7 @@ test('cancellation aborts in-flight requests promptly and rejects with AbortErro
   setTimeout(() => ctrl.abort(), 200);
   const start = Date.now();
   await assert.rejects(batch, { name: 'AbortError' });
-  assert.ok(Date.now() - start < 1500, 'prompt');
+  assert.ok(Date.now() - start < 5000, 'prompt: well before the 10 s answers');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(server.requests.length, 2, 'the queued image was never sent');
   assert.equal(server.aborted, 2, 'both in-flight requests were aborted');
@@ -102,7 +102,7 @@ test('N slow requests at concurrency N take about one latency', async () => {
   const elapsed = Date.now() - start;
   assert.ok(outcomes.every((o) => o.ok));
   assert.equal(server.maxConcurrent, 4);
-  assert.ok(elapsed >= 600 && elapsed < 1100, `took ${elapsed} ms`);
+  assert.ok(elapsed >= 600 && elapsed < 4 * 600, `took ${elapsed} ms: in parallel, not one after another`);
 });
 
 test('a server that rejects response_format: one retry without it, remembered for the session', async () => {

@@ -70,5 +70,5 @@ test('pathological nesting is bounded (returns quickly)', () => {
   const start = Date.now();
   const r = extractJson('x ' + '{"a":'.repeat(20_000) + '1' + ' y');
   assert.equal(r.ok, false);
-  assert.ok(Date.now() - start < 2000);
+  assert.ok(Date.now() - start < 10_000, 'linear, not exponential');
 });

@@ -79,7 +79,7 @@ test('a hung attempt times out (not retried by default)', async () => {
     (e: TransportError) => e.kind === 'timeout',
   );
   assert.equal(n, 1);
-  assert.ok(Date.now() - start < 1000);
+  assert.ok(Date.now() - start < 5000, 'the hung attempt ends at its timeout, not never');
 });
 
 test('cancellation aborts the attempt and rejects with AbortError, also during a backoff sleep', async () => {
@@ -96,7 +96,7 @@ test('cancellation aborts the attempt and rejects with AbortError, also during a
     withRetries(async () => { throw http(429, 60_000); }, { timeoutMs: 1000, signal: c2.signal, clock: { sleep: realSleep } }),
     { name: 'AbortError' },
   );
-  assert.ok(Date.now() - start < 1000);
+  assert.ok(Date.now() - start < 10_000, 'not after the 60 s backoff');
 });
 
 test('non-transport errors are rethrown at once', async () => {

@@ -37,6 +37,8 @@ async function main() {
       sourcemap: !production,
       minify: production,
       external,
+      // jsonc-parser's UMD build requires its parts at run time; its ESM build bundles.
+      alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
       banner: t.banner ? { js: t.banner } : undefined,
       logLevel: 'warning',
     });

@@ -10,6 +10,8 @@ export interface CardState {
   selected: boolean;
   focused: boolean;
   changedOnDisk: boolean;
+  /** The label change a re-scoring preview would make ("red → green"), if any. */
+  change?: string;
 }
 
 interface CardEl extends HTMLElement {
@@ -63,7 +65,8 @@ export function updateCard(el: HTMLElement, s: CardState): void {
     card.classList.toggle('has-error', !!img.error);
     card.setAttribute('aria-selected', String(s.selected));
   }
-  if (!prev || prev.img !== img) {
+  if (!prev || prev.img !== img || prev.change !== s.change) {
+    card.classList.toggle('would-change', !!s.change);
     card.dataset.id = img.id;
     card.dataset.status = img.status;
     card.setAttribute('aria-label', accessibleName(img));
@@ -75,6 +78,7 @@ export function updateCard(el: HTMLElement, s: CardState): void {
     if (!labels.length) chips.push(h('span', { class: 'chip muted' }, labelsText(img)));
     if (img.status === 'overridden' && img.predicted.length) chips.push(h('span', { class: 'was' }, `was ${img.predicted.join(', ')}`));
     if (img.vlmDisagrees) chips.push(h('span', { class: 'disagree-mark', title: 'The VLM disagreed with zero-shot (the VLM’s label is shown)' }, '≠ zero-shot'));
+    if (s.change) chips.unshift(h('span', { class: 'change-mark', title: 'The preview would change this label (nothing written yet)' }, s.change));
     replace(labelsEl, ...chips);
     const v = scoreValue(img);
     const fill = bar.firstElementChild as HTMLElement;

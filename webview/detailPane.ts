@@ -12,6 +12,7 @@ export interface DetailActions {
   reject(): void;
   assign(index: number): void;
   openSidecar(id: string): void;
+  moreLikeThis(id: string): void;
 }
 
 export class DetailPane {
@@ -29,6 +30,7 @@ export class DetailPane {
       else if (act === 'reject') this.actions.reject();
       else if (act === 'assign') this.actions.assign(Number(btn.dataset.index));
       else if (act === 'sidecar' && btn.dataset.id) this.actions.openSidecar(btn.dataset.id);
+      else if (act === 'like' && btn.dataset.id) this.actions.moreLikeThis(btn.dataset.id);
     });
   }
 
@@ -96,6 +98,7 @@ export class DetailPane {
       );
       cats.append(b);
     });
+    bar.append(h('vscode-button', { 'data-act': 'like', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'More like this: the images most similar to this one (m)', disabled: !img.classified }, 'More like this'));
     bar.append(h('vscode-button', { 'data-act': 'sidecar', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'Open the sidecar file in an editor' }, 'Open sidecar'));
     return h('div', { class: 'actions' }, bar, cats);
   }

@@ -19,7 +19,9 @@ export type KeyAction =
   | { kind: 'redo' }
   | { kind: 'help' }
   | { kind: 'selectAll' }
-  | { kind: 'escape' };
+  | { kind: 'escape' }
+  | { kind: 'search' }
+  | { kind: 'moreLikeThis' };
 
 const MOVES: Record<string, MoveDirection> = {
   ArrowLeft: 'left',
@@ -63,6 +65,10 @@ export function keyAction(e: KeyInput): KeyAction | null {
       return { kind: 'help' };
     case 'Escape':
       return { kind: 'escape' };
+    case '/':
+      return { kind: 'search' };
+    case 'm':
+      return { kind: 'moreLikeThis' };
   }
   if (/^[1-9]$/.test(key) && !e.shiftKey) return { kind: 'assign', index: Number(key) - 1 };
   return null;
@@ -79,7 +85,9 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'u or Ctrl+Z', action: 'Undo the last decision' },
   { keys: 'Ctrl+Shift+Z or Ctrl+Y', action: 'Redo' },
   { keys: 'Ctrl+A', action: 'Select all images in the filter' },
+  { keys: '/', action: 'Search by meaning (Enter searches, Esc clears)' },
+  { keys: 'm', action: 'More like this: images most similar to the focused one' },
   { keys: 'Click, Shift+click, Ctrl+click', action: 'Select one, a range, or toggle one' },
   { keys: '?', action: 'Show or hide this sheet' },
-  { keys: 'Esc', action: 'Close this sheet, or clear the selection' },
+  { keys: 'Esc', action: 'Close this sheet, clear the selection, or clear the search' },
 ];

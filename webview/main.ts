@@ -24,6 +24,7 @@ import { ViewSwitcher } from './views';
 import { problemOf, rpc } from './rpc';
 import { issueOf, issueSummary } from './labelIssues';
 import { ClustersMode } from './clustersMode';
+import { ExploreBar, changeText } from './exploreBar';
 
 registerToolkit();
 
@@ -36,6 +37,7 @@ const notices = new Notices(document.body);
 const header = new Header(app, (p) => setFilter(p));
 const toolbar = new Toolbar(app, { setFilter: (p) => setFilter(p), selectAll: () => doSelectAll(), help: () => sheet.toggle() });
 const actions = new Actions(store, notices, (id) => focusImage(id));
+const explore = new ExploreBar(app, store, notices, { render: () => render(), focusGrid: () => grid.el.focus() });
 const bulk = new BulkBar(app, {
   accept: () => actions.accept(),
   reject: () => actions.reject(),
@@ -58,6 +60,7 @@ const grid = new VirtualGrid(
       selected: store.selection.selected.has(img.id),
       focused: store.selection.focus === img.id,
       changedOnDisk: store.changedOnDisk.has(img.id),
+      change: store.preview ? changeOf(img.id) : undefined,
     }),
   },
   160,
@@ -67,7 +70,12 @@ const detail = new DetailPane(main, {
   reject: () => actions.reject(),
   assign: (i) => actions.assign(i),
   openSidecar: (id) => send({ type: 'openSidecar', id }),
+  moreLikeThis: (id) => explore.moreLikeThis(id),
 });
+function changeOf(id: string): string | undefined {
+  const c = store.preview?.byId.get(id);
+  return c && changeText(c);
+}
 const sheet = new ShortcutSheet(document.body, () => (store.view === 'grid' ? grid.el.focus() : undefined));
 const startAudit = () => send({ type: 'startAudit' });
 const exportReport = () => send({ type: 'exportReport' });
@@ -113,6 +121,7 @@ function render(): void {
     clustersMode.render();
     if (store.view !== 'grid') return;
     toolbar.render(store.categories, store.filter, issueSummary(store.issues, store.filter.issue), issueOf(store.issues, store.filter.issue, store.selection.focus));
+    explore.render();
     bulk.render(store);
     grid.setItems(store.filtered, store.indexOf(store.selection.focus));
     grid.render();
@@ -262,6 +271,9 @@ onHostMessage((m: HostMessage) => {
       if (m.view === 'audit') auditMode.toFirstAwaiting();
       views.show(m.view);
       break;
+    case 'rescorePreview':
+      explore.onPreview(m.preview);
+      break;
     case 'notice':
       notices.show(m.level, m.text, m.level === 'error' ? 0 : 8000);
       break;
@@ -314,7 +326,13 @@ document.addEventListener('keydown', (e) => {
     case 'selectAll':
       return doSelectAll();
     case 'escape':
+      if (store.selection.selected.size <= 1 && explore.escape()) return;
       return collapseSelection();
+    case 'search':
+      return explore.focusSearch();
+    case 'moreLikeThis':
+      if (store.focused?.classified) explore.moreLikeThis(store.focused.id);
+      return;
   }
 });
 

@@ -2,7 +2,7 @@
 // Who writes what: main.ts the images, run, thumbnails, detail, label issues, filter and selection
 // (from host notifications and user actions); actions.ts the undo stack and `advanceFrom` (main.ts
 // clears it once the decided image's update arrives); auditMode.ts `audit` and `auditIndex`;
-// views.ts `view`; dashboardMode.ts `dashboard`. Each writer then schedules a render.
+// views.ts `view`; dashboardMode.ts `dashboard`; exploreBar.ts `search` and `preview`. Each writer then schedules a render.
 import type { Mode } from '../src/core/types';
 import type { CategoryInfo, Detail, ImageSummary, PanelInit, PanelView, RunState } from '../src/shared/protocol';
 import { applyFilter, DEFAULT_FILTER, type FilterState } from './filters';
@@ -10,6 +10,7 @@ import { EMPTY_SELECTION, reconcile, type SelectionState } from './selection';
 import { UndoStack } from './undoStack';
 import type { AuditState, DashboardData, LabelIssues } from '../src/shared/auditData';
 import { issueRanks } from './labelIssues';
+import { narrow, type PreviewState, type SearchState } from './explore';
 
 export type { Detail };
 
@@ -41,6 +42,10 @@ export class Store {
   dashboard: DashboardData | null = null;
   /** The label issues the host found (for the issue filters); null until asked and answered. */
   issues: LabelIssues | null = null;
+  /** A search by meaning or "more like this": a filter of its matches, best first. */
+  search: SearchState | null = null;
+  /** The live re-scoring preview (nothing written yet). */
+  preview: PreviewState | null = null;
 
   init(p: PanelInit): void {
     this.folderName = p.folderName;
@@ -89,7 +94,7 @@ export class Store {
 
   refilter(): void {
     const oldOrder = this.order;
-    this.filtered = applyFilter(this.images.values(), this.filter, issueRanks(this.issues, this.filter.issue));
+    this.filtered = narrow(applyFilter(this.images.values(), this.filter, issueRanks(this.issues, this.filter.issue)), this.search, this.preview);
     this.order = this.filtered.map((i) => i.id);
     this.index = new Map(this.order.map((id, i) => [id, i]));
     this.selection = reconcile(this.selection, oldOrder, this.order);

@@ -66,7 +66,7 @@ export async function classifyFolder(env: Env, arg?: unknown): Promise<RunSummar
         };
         env.log.info(`Classifying ${indexed.length} images in ${root} with ${settings.classifier} (categories ${cats.source}, ${set.mode}, hash ${hash})`);
         const session = new ReviewSession(root, set.categories.map((c) => ({ ...c })), set.mode, reviewer(), indexed);
-        ReviewPanel.show(session, { folderName: name, categoriesSource: displayPath(cats.source, ws) }, {
+        ReviewPanel.show(session, { folderName: name, categoriesSource: displayPath(cats.source, ws), categoriesFile: cats.source }, {
           extensionUri: env.ctx.extensionUri,
           thumbnails: env.thumbnails,
           log: env.log,

@@ -47,7 +47,7 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
   if (!categories.length) source = 'no categories';
   const session = new ReviewSession(root, categories, mode, reviewer(), indexed);
   env.log.info(`Review panel for ${root}: ${indexed.length} images, ${categories.length} categories (${source})`);
-  ReviewPanel.show(session, { folderName: path.basename(root), categoriesSource: source }, {
+  ReviewPanel.show(session, { folderName: path.basename(root), categoriesSource: source, categoriesFile: loaded?.source }, {
     extensionUri: env.ctx.extensionUri,
     thumbnails: env.thumbnails,
     log: env.log,

@@ -19,6 +19,7 @@ import type { AdaptResult } from '../core/adapt/result';
 import type { ProbeResult } from '../core/audit/probe';
 import type { ImageSummary } from '../core/imageSummary';
 import type { ReviewCluster } from '../core/similarity/reviewClusters';
+import type { ApplyResult, RescorePreview, SearchQuery, SearchResult } from './exploreData';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
@@ -176,6 +177,13 @@ export const REQUESTS = {
   requestClusters: request<NoParams, ClustersResult>('requestClusters', 300_000),
   /** Adds a category to the folder's categories.json (refused with the file's problems: 'invalid'), then re-scores the folder. */
   addCategory: request<CategoryInfo, AddCategoryResult>('addCategory', 60_000),
+  /** Search by meaning (text through the prompt templates and text tower) or more like an image. */
+  search: request<{ query: SearchQuery; top: number }, SearchResult>('search', 300_000),
+  /** Re-scores every cached embedding with one category's description edited; nothing is written. */
+  previewDescription: request<{ name: string; description: string }, RescorePreview | { refused: string }>('previewDescription', 300_000),
+  /** Writes the preview: categories.json (a panel edit), then every re-scored sidecar, with progress and cancel. */
+  applyRescore: request<{ previewId: number }, ApplyResult>('applyRescore', 3_600_000),
+  discardRescore: request<{ previewId: number }, null>('discardRescore'),
 } as const;
 
 export type { ReviewCluster };
@@ -224,6 +232,8 @@ export const NOTIFICATIONS = {
   audit: notification<{ audit: AuditState | null }>('audit', 'latest'),
   /** Switch the panel to a view (the audit, once a sample is drawn). */
   showView: notification<{ view: PanelView }>('showView', 'latest'),
+  /** The live re-scoring preview (after categories.json is saved, or a panel edit); null: none. */
+  rescorePreview: notification<{ preview: RescorePreview | null }>('rescorePreview', 'latest'),
 } as const;
 
 // ---- the wire types, derived from the declarations ------------------------------------------------

@@ -17,6 +17,9 @@ export const LIMITS = {
   labelLength: 256,
   revLength: 128,
   noteLength: 2000,
+  /** A search query's text, a category description edited in the panel. */
+  queryLength: 1000,
+  descriptionLength: 4000,
 } as const;
 
 /** What the host knows, for the checks that need it: is an image in the folder, is a name a category. */
@@ -204,7 +207,36 @@ const PARSERS: { [K in WebviewMessageType]: Parser<K> } = {
     }
     return { type: 'addCategory', requestId: raw.requestId as number, name: raw.name as string, description: raw.description as string };
   },
+  search: (raw, known) => {
+    onlyKeys(raw, ['type', 'requestId', 'query', 'top']);
+    if (!isInt(raw.top) || (raw.top as number) < 1 || (raw.top as number) > LIMITS.ids) fail(`top must be an integer from 1 to ${LIMITS.ids}`);
+    const q = raw.query;
+    if (!isObj(q)) return fail('query must be {text} or {like}');
+    if ('like' in q) {
+      onlyKeys(q, ['like']);
+      return { type: 'search', requestId: raw.requestId as number, query: { like: imageId(q.like, known, 'like') }, top: raw.top as number };
+    }
+    onlyKeys(q, ['text']);
+    if (typeof q.text !== 'string' || !q.text.trim() || q.text.length > LIMITS.queryLength) fail(`the query text must be non-empty and at most ${LIMITS.queryLength} characters`);
+    return { type: 'search', requestId: raw.requestId as number, query: { text: q.text as string }, top: raw.top as number };
+  },
+  previewDescription: (raw, known) => {
+    onlyKeys(raw, ['type', 'requestId', 'name', 'description']);
+    const name = label(raw.name, 'name');
+    if (known && !known.category(name)) fail('name is not a known category');
+    const d = raw.description;
+    if (typeof d !== 'string' || !d.trim() || d.length > LIMITS.descriptionLength || d.includes('\0')) fail(`description must be non-empty text of at most ${LIMITS.descriptionLength} characters`);
+    return { type: 'previewDescription', requestId: raw.requestId as number, name, description: d as string };
+  },
+  applyRescore: (raw) => ({ type: 'applyRescore', requestId: raw.requestId as number, previewId: previewIdOf(raw) }),
+  discardRescore: (raw) => ({ type: 'discardRescore', requestId: raw.requestId as number, previewId: previewIdOf(raw) }),
 };
+
+function previewIdOf(raw: Obj): number {
+  onlyKeys(raw, ['type', 'requestId', 'previewId']);
+  if (!isInt(raw.previewId)) fail('previewId must be a non-negative integer');
+  return raw.previewId as number;
+}
 
 function maxErrorOf(raw: Obj): number {
   onlyKeys(raw, ['type', 'requestId', 'maxError']);

@@ -14,6 +14,9 @@ import type { ReviewSession, SessionImage, WriteOutcome } from './reviewSession'
 import { dashboardData, labelIssues, trustInputs, trustReport } from './trustData';
 import { trustActionHandlers } from './trustActions';
 import { clusterHandlers, type ClusterHost } from './clusterRequests';
+import type { FolderModel } from './folderModel';
+import type { RescorePreviewer } from './rescorePreview';
+import { searchFolder } from './search';
 
 export interface PanelRequestHost extends ClusterHost {
   readonly session: ReviewSession;
@@ -27,6 +30,9 @@ export interface PanelRequestHost extends ClusterHost {
   detailSrc(img: SessionImage): Promise<string | null>;
   /** The audit's state changed (a verdict, an undo): tell the webview. */
   auditChanged(): void;
+  /** The folder's zero-shot model (search) and the live re-scoring preview. */
+  readonly model: FolderModel;
+  readonly rescorePreview: RescorePreviewer;
 }
 
 /** Codes for the errors the sessions throw (RequestErrors carry their own). */
@@ -85,6 +91,10 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
     },
     requestLabelIssues: async () => labelIssues(await inputs()),
     ...trust,
+    search: (m) => searchFolder(host.session, host.model, m.query, m.top),
+    previewDescription: (m) => host.rescorePreview.editDescription(m.name, m.description),
+    applyRescore: (m) => host.rescorePreview.apply(m.previewId),
+    discardRescore: (m) => host.rescorePreview.discard(m.previewId),
     ...clusterHandlers(host),
     // The drawn certification sample becomes the audit view's sample, judged there with c / w.
     certifyDraw: async (m) => {

@@ -18,6 +18,7 @@ import { Outbox } from './outbox';
 import { errorCodeOf, panelRequests } from './panelRequests';
 import { findCategoriesFile } from '../categoriesFile';
 import { displayPath, workspaceRootOf } from '../env';
+import { ExploreHost } from './exploreHost';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -31,6 +32,8 @@ export interface PanelDeps {
 export interface PanelInfo {
   folderName: string;
   categoriesSource: string;
+  /** The categories.json the categories come from (absolute): saving it previews a re-scoring. */
+  categoriesFile?: string;
 }
 
 /** Formats a browser shows directly; others (TIFF) get a large thumbnail in the detail pane. */
@@ -90,6 +93,7 @@ export class ReviewPanel implements vscode.Disposable {
   private ownWriting = 0;
   private initGeneration = 0;
   audit: AuditController;
+  private explore: ExploreHost;
 
   private constructor(
     /** The folder's images and decisions (replaced when the panel is re-initialised). */
@@ -116,12 +120,13 @@ export class ReviewPanel implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', 'review.css')).toString(),
-      extraStyleUris: ['audit.css', 'clusters.css'].map((f) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', f)).toString()),
+      extraStyleUris: ['audit.css', 'clusters.css', 'explore.css'].map((f) => webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'media', f)).toString()),
       title: `Review: ${info.folderName}`,
     });
     this.outbox = new Outbox((m) => void webview.postMessage(m));
     this.thumbs = this.makeThumbQueue();
     this.audit = this.makeAudit();
+    this.explore = this.makeExplore();
     this.endpoint = this.makeEndpoint();
     this.disposables.push(
       webview.onDidReceiveMessage((m) => this.endpoint.receive(m).catch((e) => this.deps.log.error(`Review panel: ${(e as Error).stack ?? e}`))),
@@ -150,6 +155,7 @@ export class ReviewPanel implements vscode.Disposable {
     this.info = info;
     this.panel.title = `Review: ${info.folderName}`;
     this.audit = this.makeAudit();
+    this.explore.reset();
     if (this.outbox.ready) {
       this.sendInit();
       this.audit.onReady();
@@ -180,6 +186,12 @@ export class ReviewPanel implements vscode.Disposable {
         void vscode.commands.executeCommand('imageTriage.classifyFolder', vscode.Uri.file(this.session.root));
         return true;
       },
+      get model() {
+        return panel.explore.model;
+      },
+      get rescorePreview() {
+        return panel.explore.rescore;
+      },
     });
     return new Endpoint({
       known: () => ({
@@ -206,6 +218,30 @@ export class ReviewPanel implements vscode.Disposable {
     });
   }
 
+  private makeExplore(): ExploreHost {
+    return new ExploreHost({
+      storageDir: this.deps.storageDir,
+      log: this.deps.log,
+      session: () => this.session,
+      categoriesFile: () => this.info.categoriesFile,
+      post: (m) => this.post(m),
+      ownWrites: (fn) => this.ownWrites(fn),
+      categoriesChanged: (set) => {
+        this.session.setCategories(set.categories.map((c) => ({ name: c.name, description: c.description })));
+        this.sendInit();
+      },
+    });
+  }
+
+  private async ownWrites<T>(fn: () => Promise<T>): Promise<T> {
+    this.ownWriting++;
+    try {
+      return await fn();
+    } finally {
+      this.ownWriting--;
+    }
+  }
+
   private makeAudit(): AuditController {
     const panel = this;
     return new AuditController({
@@ -218,14 +254,7 @@ export class ReviewPanel implements vscode.Disposable {
       log: this.deps.log,
       post: (m) => this.post(m),
       reveal: () => this.panel.reveal(),
-      ownWrites: async (fn) => {
-        this.ownWriting++;
-        try {
-          return await fn();
-        } finally {
-          this.ownWriting--;
-        }
-      },
+      ownWrites: (fn) => this.ownWrites(fn),
     });
   }
 
@@ -340,6 +369,7 @@ export class ReviewPanel implements vscode.Disposable {
     this.disposed = true;
     ReviewPanel.panels.delete(path.resolve(this.session.root));
     this.thumbs.dispose();
+    this.explore.dispose();
     clearTimeout(this.upsertTimer);
     clearTimeout(this.watchTimer);
     for (const d of this.disposables) d.dispose();

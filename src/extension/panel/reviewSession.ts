@@ -53,13 +53,18 @@ export class ReviewSession {
 
   constructor(
     readonly root: string,
-    readonly categories: CategoryInfo[],
+    public categories: CategoryInfo[],
     readonly mode: Mode,
     /** Who decisions and audit verdicts are recorded as (the OS user name). */
     readonly by: string,
     indexed: IndexedImage[] = [],
   ) {
     for (const img of indexed) this.setImage(img.path, img.sidecar, img.sidecarError);
+  }
+
+  /** The categories changed on disk (a description edited in the panel and applied). */
+  setCategories(categories: CategoryInfo[]): void {
+    this.categories = categories;
   }
 
   /** Adds or replaces an image; returns its id, or null when the path is outside the folder. */

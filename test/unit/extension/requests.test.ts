@@ -15,6 +15,8 @@ import { AuditSession } from '../../../src/extension/panel/auditSession';
 import { readSidecar, writeSidecar } from '../../../src/core/sidecarStore';
 import { indexFolder } from '../../../src/core/folderIndex';
 import { COLOURS, prediction, sidecarWith } from './fixtures';
+import { FolderModel } from '../../../src/extension/panel/folderModel';
+import { RescorePreviewer } from '../../../src/extension/panel/rescorePreview';
 
 (globalThis as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
 
@@ -33,7 +35,20 @@ async function host() {
   const audit = new AuditSession(session);
   const posted: HostMessage[] = [];
   const post = (m: HostMessage) => posted.push(structuredClone(m));
+  const model = new FolderModel(path.join(root, '.storage'), () => Promise.reject(new Error('no model in this test')));
+  const rescorePreview = new RescorePreviewer({
+    session,
+    model,
+    log: quiet,
+    post,
+    savedCategories: async () => null,
+    withProgress: (_t, fn) => fn(() => undefined, new AbortController().signal),
+    ownWrites: (fn) => fn(),
+    categoriesChanged: () => undefined,
+  });
   const requests = panelRequests({
+    model,
+    rescorePreview,
     session,
     audit,
     folderName: 'photos',
@@ -89,6 +104,10 @@ test('every request type is answered exactly once: well-formed, malformed, refus
     runProbe: { size: 5 },
     requestClusters: {},
     addCategory: { name: 'purple', description: 'an image that is purple' },
+    search: { query: { text: 'red' }, top: 10 },
+    previewDescription: { name: COLOURS[0], description: 'something red' },
+    applyRescore: { previewId: 1 },
+    discardRescore: { previewId: 1 },
   };
   const types = Object.keys(REQUESTS) as RequestType[];
   assert.deepEqual(Object.keys(good).sort(), [...types].sort());

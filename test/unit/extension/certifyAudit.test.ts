@@ -13,7 +13,7 @@ import { ReviewSession } from '../../../src/extension/panel/reviewSession';
 import { AuditSession } from '../../../src/extension/panel/auditSession';
 import { readSidecar, writeSidecar } from '../../../src/core/sidecarStore';
 import { indexFolder } from '../../../src/core/folderIndex';
-import { COLOURS, prediction, sidecarWith } from './fixtures';
+import { COLOURS, noModelExplore, prediction, sidecarWith } from './fixtures';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const roots: string[] = [];
@@ -34,6 +34,7 @@ async function panelHost(n: number) {
   const posted: HostMessage[] = [];
   const post = (m: HostMessage) => posted.push(structuredClone(m));
   const requests = panelRequests({
+    ...noModelExplore(session, path.join(root, '.storage'), (m) => posted.push(m)),
     session,
     audit,
     folderName: 'shop',

@@ -1,7 +1,10 @@
 // Builders for sidecars and summaries used by the extension's unit tests.
 import type { Prediction, Sidecar } from '../../../src/core/types';
 import { newSidecar } from '../../../src/core/sidecar';
-import type { ImageSummary } from '../../../src/shared/protocol';
+import type { HostMessage, ImageSummary } from '../../../src/shared/protocol';
+import { FolderModel } from '../../../src/extension/panel/folderModel';
+import { RescorePreviewer } from '../../../src/extension/panel/rescorePreview';
+import type { ReviewSession } from '../../../src/extension/panel/reviewSession';
 /** A well-formed sha256 (the schema checks the shape). */
 const FAKE_SHA = 'abc'.padEnd(64, '0');
 
@@ -68,4 +71,20 @@ export function summary(id: string, over: Partial<ImageSummary> = {}): ImageSumm
     rev: 'r',
     ...over,
   };
+}
+
+/** The panel host's search model and re-scoring previewer for tests that need no model (nothing loads). */
+export function noModelExplore(session: ReviewSession, storageDir: string, post: (m: HostMessage) => void) {
+  const model = new FolderModel(storageDir, () => Promise.reject(new Error('no model in this test')));
+  const rescorePreview = new RescorePreviewer({
+    session,
+    model,
+    log: { info: () => undefined, warn: () => undefined },
+    post,
+    savedCategories: async () => null,
+    withProgress: (_t, fn) => fn(() => undefined, new AbortController().signal),
+    ownWrites: (fn) => fn(),
+    categoriesChanged: () => undefined,
+  });
+  return { model, rescorePreview };
 }

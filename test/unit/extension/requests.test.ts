@@ -14,9 +14,7 @@ import { ReviewSession } from '../../../src/extension/panel/reviewSession';
 import { AuditSession } from '../../../src/extension/panel/auditSession';
 import { readSidecar, writeSidecar } from '../../../src/core/sidecarStore';
 import { indexFolder } from '../../../src/core/folderIndex';
-import { COLOURS, prediction, sidecarWith } from './fixtures';
-import { FolderModel } from '../../../src/extension/panel/folderModel';
-import { RescorePreviewer } from '../../../src/extension/panel/rescorePreview';
+import { COLOURS, noModelExplore, prediction, sidecarWith } from './fixtures';
 
 (globalThis as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
 
@@ -35,20 +33,8 @@ async function host() {
   const audit = new AuditSession(session);
   const posted: HostMessage[] = [];
   const post = (m: HostMessage) => posted.push(structuredClone(m));
-  const model = new FolderModel(path.join(root, '.storage'), () => Promise.reject(new Error('no model in this test')));
-  const rescorePreview = new RescorePreviewer({
-    session,
-    model,
-    log: quiet,
-    post,
-    savedCategories: async () => null,
-    withProgress: (_t, fn) => fn(() => undefined, new AbortController().signal),
-    ownWrites: (fn) => fn(),
-    categoriesChanged: () => undefined,
-  });
   const requests = panelRequests({
-    model,
-    rescorePreview,
+    ...noModelExplore(session, path.join(root, '.storage'), post),
     session,
     audit,
     folderName: 'photos',

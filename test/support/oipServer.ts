@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 
 export interface OipFaults {
   /** Answer this many next infer requests with this status (e.g. 503). */
-  failNext?: { count: number; status: number };
+  failNext?: { count: number; status: number; retryAfter?: string };
   /** Every request waits this long before answering. */
   delayMs?: number;
   /** Infer answers drop the last row of every output (a server batching bug). */
@@ -49,8 +49,8 @@ export async function startOipServer(modelDir: string, faults: OipFaults = {}): 
   };
   const counts: Record<string, number> = {};
   const binaryRequests: boolean[] = [];
-  const send = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+  const send = (res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...extra });
     res.end(JSON.stringify(body));
   };
   const server = http.createServer(async (req, res) => {
@@ -78,7 +78,7 @@ export async function startOipServer(modelDir: string, faults: OipFaults = {}): 
       if (req.method !== 'POST' || !m[2]) return send(res, 405, { error: 'method not allowed' });
       if (faults.failNext && faults.failNext.count > 0) {
         faults.failNext.count--;
-        return send(res, faults.failNext.status, { error: 'injected failure' });
+        return send(res, faults.failNext.status, { error: 'injected failure' }, faults.failNext.retryAfter ? { 'retry-after': faults.failNext.retryAfter } : {});
       }
       const hlen = req.headers['inference-header-content-length'];
       const jsonLen = hlen !== undefined ? Number(hlen) : body.length;

@@ -3,7 +3,7 @@
 // with tensors as JSON or, by default, as raw little-endian bytes after the JSON header (the binary
 // data extension: Inference-Header-Content-Length). Retries, timeouts and backoff are the VLM
 // transport's (vlm/transport.ts).
-import { TransportError, formatMs, withRetries, type RetryPolicy, type TransportClock } from '../vlm/transport';
+import { TransportError, formatMs, parseRetryAfter, withRetries, type RetryPolicy, type TransportClock } from '../vlm/transport';
 
 export type OipDatatype = 'FP32' | 'FP16' | 'INT64' | 'INT32';
 export interface OipTensorMeta {
@@ -107,7 +107,7 @@ export class OpenInferenceClient {
             } catch {
               /* not JSON */
             }
-            throw new TransportError('http', `HTTP ${res.status} from ${where}${detail ? `: ${detail}` : ''}`, { status: res.status, retryAfterMs: res.headers.get('retry-after') ? Number(res.headers.get('retry-after')) * 1000 : undefined });
+            throw new TransportError('http', `HTTP ${res.status} from ${where}${detail ? `: ${detail}` : ''}`, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), Date.now()) });
           }
           return res;
         },
@@ -124,7 +124,7 @@ export class OpenInferenceClient {
       const tries = e.attempts > 1 ? ` (after ${e.attempts} attempts)` : '';
       const hint =
         e.kind === 'timeout'
-          ? ` Is the server overloaded? Raise the timeout or check its queue.`
+          ? ` Is the server overloaded? Check its queue and load (each request may take ${formatMs(this.opts.timeoutMs)}).`
           : e.kind === 'network'
             ? ` Is an Open Inference Protocol server (Triton, KServe) running there? Check --encoder-url (imageTriage.encoderUrl).`
             : e.status === 404

@@ -113,6 +113,10 @@ test('a server that is down, slow, failing, or answering wrong shapes gives clea
   flaky.faults.failNext = { count: 2, status: 503 };
   assert.equal((await enc.encodeImages(pixels(2), 2, 16, 16)).length, 2);
   assert.equal(retries.length, 2);
+  // 429 with Retry-After: waited for as the server asks.
+  flaky.faults.failNext = { count: 1, status: 429, retryAfter: '1' };
+  assert.equal((await enc.encodeImages(pixels(1), 1, 16, 16)).length, 1);
+  assert.match(retries[2], /HTTP 429 .*; retry 1 in 1 s$/);
   assert.match(retries[0], /encoder server: HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/v2\/models\/vision_model\/infer: injected failure; retry 1 in/);
   // 5xx for good: the last error, with the attempts made.
   flaky.faults.failNext = { count: 10, status: 500 };
@@ -128,7 +132,7 @@ test('a server that is down, slow, failing, or answering wrong shapes gives clea
   flaky.faults.delayMs = 1500;
   const slow = await connectEncoders({ ...spec, url: flaky.url, client: { ...client, timeoutMs: 5000 } });
   const slowEnc = await connectEncoders({ ...spec, url: flaky.url, client: { ...client, timeoutMs: 200 } }).catch((e: Error) => e);
-  assert.ok(slowEnc instanceof Error && /no answer from http:\/\/127\.0\.0\.1:\d+\/v2\/health\/ready within 200 ms\. Is the server overloaded/.test(slowEnc.message), String(slowEnc));
+  assert.ok(slowEnc instanceof Error && /no answer from http:\/\/127\.0\.0\.1:\d+\/v2\/health\/ready within 200 ms\. Is the server overloaded\? Check its queue and load/.test(slowEnc.message), String(slowEnc));
   assert.equal((await slow.encodeImages(pixels(1), 1, 16, 16)).length, 1, 'a slow server within the timeout is fine');
   flaky.faults.delayMs = 0;
 

@@ -36,7 +36,7 @@ const rate = fc.double({ min: 0.001, max: 0.999, noNaN: true });
 
 /** One well-formed message of every type the webview may send. */
 const valid: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.constantFrom(...['ready', 'startAudit', 'exportReport'].map((type) => ({ type }))),
+  fc.constantFrom(...['ready', 'startAudit', 'exportReport', 'exportDataset'].map((type) => ({ type }))),
   fc.record({ type: fc.constant('requestThumbs'), ids: fc.array(id, { maxLength: 5 }) }),
   fc.record({ type: fc.constant('openSidecar'), id }),
   fc.record({ type: fc.constant('decide'), requestId: reqId, decision, targets: fc.array(target, { minLength: 1, maxLength: 4 }) }),
@@ -46,7 +46,8 @@ const valid: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     { type: fc.constant('auditVerdict'), requestId: reqId, id, classifier: fc.constantFrom('zero-shot', 'vlm'), verdict: fc.constantFrom('accurate', 'partly', 'hallucinated'), categoryCorrect: fc.constant(false), correctCategory: fc.constantFrom(...COLOURS), note },
     { requiredKeys: ['type', 'requestId', 'id', 'classifier', 'verdict'] },
   ),
-  fc.record({ type: fc.constantFrom('auditUndo', 'requestDashboard', 'requestLabelIssues'), requestId: reqId }),
+  fc.record({ type: fc.constantFrom('auditUndo', 'requestDashboard', 'requestLabelIssues', 'requestClusters'), requestId: reqId }),
+  fc.record({ type: fc.constant('addCategory'), requestId: reqId, name: fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !!s.trim()), description: fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !!s.trim()) }),
   fc.record({ type: fc.constantFrom('trustState', 'certifyDraw', 'autoAccept'), requestId: reqId, maxError: rate }),
   fc.record({ type: fc.constant('autoAcceptUndo'), requestId: reqId, runId: fc.stringMatching(/^aa-[0-9a-z-]{6,20}$/) }),
   fc.record({ type: fc.constant('adapt'), requestId: reqId, apply: fc.boolean() }),
@@ -79,6 +80,11 @@ function mutate(m: Record<string, unknown>): fc.Arbitrary<Mutation> {
   if (idOf('x')) ms.push(fc.constantFrom(...TRAVERSAL_IDS).map((bad) => idOf(bad)!));
   return fc.oneof(...ms);
 }
+
+test('the generator makes every message type the validator knows (a new type needs a generator here)', () => {
+  const types = new Set(fc.sample(valid, { numRuns: 3000, seed: 1 }).map((m) => m.type));
+  assert.deepEqual([...types].sort(), [...WEBVIEW_MESSAGE_TYPES].sort());
+});
 
 test(`${RUNS} generated well-formed messages: accepted and copied field for field`, () => {
   fc.assert(
@@ -148,20 +154,23 @@ test(`${RUNS} refused messages through the host's Endpoint over a real folder: e
   const posted: HostMessage[] = [];
   const warnings: string[] = [];
   const log = { info: () => undefined, warn: (s: string) => warnings.push(s), error: (s: string) => warnings.push(s) };
-  const requests = panelRequests({ session, audit, folderName: 'f', storageDir: path.join(root, '.storage'), log, post: (m) => posted.push(m), detailSrc: async () => '', auditChanged: () => undefined });
+  const requests = panelRequests({
+    session, audit, folderName: 'f', storageDir: path.join(root, '.storage'), log, post: (m) => posted.push(m), detailSrc: async () => '', auditChanged: () => undefined,
+    categoriesFile: async () => path.join(root, 'categories.json'), display: (f) => path.basename(f), rescore: () => false,
+  });
   const commandsRun: string[] = [];
   const command = (name: string) => () => commandsRun.push(name);
   const endpoint = new Endpoint({
     known: () => ({ image: (i) => session.unknownIds([i]).length === 0, category: (n) => COLOURS.includes(n) }),
     requests,
-    commands: { ready: command('ready'), requestThumbs: command('requestThumbs'), openSidecar: command('openSidecar'), startAudit: command('startAudit'), exportReport: command('exportReport') },
+    commands: { ready: command('ready'), requestThumbs: command('requestThumbs'), openSidecar: command('openSidecar'), startAudit: command('startAudit'), exportReport: command('exportReport'), exportDataset: command('exportDataset') },
     post: (m) => posted.push(m),
     log,
     where: () => root,
     codeOf: errorCodeOf,
   });
   // Only mutations of messages that would write (decide, undo, redo, verdicts, accept): the dangerous kind.
-  const writers = valid.filter((m) => ['decide', 'undo', 'redo', 'auditVerdict', 'autoAccept', 'autoAcceptUndo', 'openSidecar', 'requestThumbs'].includes(m.type as string));
+  const writers = valid.filter((m) => ['decide', 'undo', 'redo', 'auditVerdict', 'autoAccept', 'autoAcceptUndo', 'addCategory', 'openSidecar', 'requestThumbs'].includes(m.type as string));
   const samples = fc.sample(writers.chain(mutate), { numRuns: RUNS, seed: 99 });
   for (const { msg } of samples) {
     const n = posted.length;

@@ -102,7 +102,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Parse and validate a categories file. Returns the set and non-fatal warnings; throws CategoriesError
  * listing every problem. `source` (a path) is named in the error message.
  */
+/** A categories file holds names and short descriptions: far more is a wrong file, refused before parsing. */
+export const MAX_CATEGORIES_FILE_CHARS = 1024 * 1024;
+
 export function parseCategories(text: string, source?: string): { set: CategorySet; warnings: string[] } {
+  if (text.length > MAX_CATEGORIES_FILE_CHARS) {
+    throw new CategoriesError([`the file is ${(text.length / 1048576).toFixed(1)} MB; the limit is 1 MB (names and short descriptions): is it the right file?`], source);
+  }
   let doc: unknown;
   const warnings: string[] = [];
   try {

@@ -156,7 +156,9 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
           const st = await statOf(f.abs);
           listing.images.push({ path: f.abs, relPath: f.rel, size: st.size });
         } catch (e) {
-          listing.problems.push({ path: f.abs, message: `cannot read file (${errorText(e)})` });
+          // Node reads a name that is not valid UTF-8 with U+FFFD in place of the bad bytes: it cannot be opened.
+          const why = f.rel.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file name is not valid UTF-8; rename it' : `cannot read file (${errorText(e)})`;
+          listing.problems.push({ path: f.abs, message: why });
         }
       },
       signal,

@@ -85,8 +85,9 @@ export class LockLostError extends Error {
 
 async function tryCreate(lock: string, owner: Owner): Promise<boolean> {
   const tmp = `${lock}.${owner.pid}.${owner.nonce}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(owner));
   try {
+    // Created even when the write then fails (a full disk): removed in `finally` either way.
+    await fs.writeFile(tmp, JSON.stringify(owner));
     await fs.link(tmp, lock);
     return true;
   } catch (e) {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Classifier, ImageInput } from './classifier';
 import type { CategorySet, Prediction, Sidecar } from './types';
-import { ROUTE_REVIEW } from './types';
+import { ROUTE_REVIEW, SIDECAR_SUFFIX } from './types';
 import { applyPrediction, applyPredictionError, isPredictionCurrent, newSidecar, predictedLabels } from './sidecar';
 import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore';
 import { discoverImages } from './discovery';
@@ -86,13 +86,22 @@ interface Loaded {
   error?: string;
 }
 
+/** A failed sidecar write, said so that the user knows what to do. */
+function writeProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return 'cannot write the sidecar: no space left on device (ENOSPC); free some space and run again';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `cannot write the sidecar: the folder is not writable (${code}); fix its permissions and run again`;
+  return (e as Error).message;
+}
+
 async function loadOne(img: RunImage): Promise<Loaded> {
   let sidecar: Sidecar | null = null;
   try {
     sidecar = await readSidecar(img.path);
   } catch (e) {
     if (e instanceof SidecarCorruptError) return { img, sidecar: null, error: e.message };
-    throw e;
+    // A sidecar that is a folder, unreadable, ...: this image fails alone.
+    return { img, sidecar: null, error: `cannot read the sidecar ${path.basename(img.path)}${SIDECAR_SUFFIX}: ${(e as Error).message}` };
   }
   try {
     if (img.size > MAX_IMAGE_BYTES) throw new Error(`file is ${img.size} bytes, over the ${MAX_IMAGE_BYTES}-byte limit`);
@@ -192,7 +201,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
           count(o.prediction);
           emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'classified', sidecar: sc ?? undefined });
         } catch (e) {
-          await fail(l, (e as Error).message);
+          await fail(l, writeProblem(e));
         }
       }
       done++;

@@ -40,6 +40,19 @@ function sweepOnce(dir: string): Promise<unknown> {
   return p;
 }
 
+export class SidecarReadOnlyError extends Error {
+  constructor(readonly sidecarPath: string) {
+    super(`sidecar ${path.basename(sidecarPath)} is read-only; it was not changed (make it writable to let Image Triage update it)`);
+    this.name = 'SidecarReadOnlyError';
+  }
+}
+
+/** A sidecar the user made read-only is theirs: never replaced (a rename would ignore the mode). */
+async function assertWritable(p: string): Promise<void> {
+  const st = await fs.stat(p).catch(() => null);
+  if (st?.isFile() && (st.mode & 0o222) === 0) throw new SidecarReadOnlyError(p);
+}
+
 /** Real sidecars nest about 7 levels; far deeper JSON would overflow the stack of whoever walks it. */
 const MAX_DEPTH = 100;
 
@@ -115,6 +128,7 @@ export function updateSidecar(
           const current = await readSidecar(imagePath);
           const next = await fn(current);
           if (!next) return current;
+          await assertWritable(p);
           await writeFileAtomic(p, sidecarText(next), {
             beforeRename: async () => {
               await testHooks.beforeCommit?.(p);
@@ -144,7 +158,10 @@ export function updateSidecarText(imagePath: string, fn: (current: string | null
         throw e;
       });
       const next = await fn(current);
-      if (next !== null) await writeFileAtomic(p, next, { beforeRename: () => held.assertHeld() });
+      if (next !== null) {
+        await assertWritable(p);
+        await writeFileAtomic(p, next, { beforeRename: () => held.assertHeld() });
+      }
       return next ?? current;
     });
   });

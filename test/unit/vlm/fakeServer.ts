@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 export interface Reply {
   status?: number;
   headers?: Record<string, string>;
-  /** Raw body (a string is sent as is, anything else as JSON). */
+  /** Raw body (a string or Buffer is sent as is, anything else as JSON). */
   body?: unknown;
   /** Shortcut: a chat.completion whose message content is this text. */
   content?: string;
@@ -99,7 +99,11 @@ export async function startServer(script: Script | Reply[], opts: { maxRequests?
       if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       if (res.destroyed) return;
       const payload =
-        reply.content !== undefined ? JSON.stringify(chat(reply.content, reply.usage)) : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+        reply.content !== undefined
+          ? JSON.stringify(chat(reply.content, reply.usage))
+          : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+            ? reply.body
+            : JSON.stringify(reply.body ?? {});
       finished = true;
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers }).end(payload);
     });

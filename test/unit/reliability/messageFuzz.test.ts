@@ -67,8 +67,10 @@ function mutate(m: Record<string, unknown>): fc.Arbitrary<Mutation> {
     fc.string({ maxLength: 12 }).filter((t) => !(WEBVIEW_MESSAGE_TYPES as string[]).includes(t)).map((t) => ({ what: 'unknown type', msg: { ...m, type: t } })),
   ];
   if (isRequestType(m.type as string)) ms.push(fc.constantFrom(-1, 1.5, '3', null, 2 ** 60).map((r) => ({ what: 'bad requestId', msg: { ...m, requestId: r } })));
-  // Every field is required in these messages except an audit verdict's optional ones.
-  const required = keys.filter((k) => !['categoryCorrect', 'correctCategory', 'note'].includes(k));
+  // Every field is required in these messages except an audit verdict's optional ones (a zero-shot
+  // prediction may be judged on its category alone, without an evidence verdict).
+  const optional = ['categoryCorrect', 'correctCategory', 'note', ...(m.classifier === 'zero-shot' && m.categoryCorrect !== undefined ? ['verdict'] : [])];
+  const required = keys.filter((k) => !optional.includes(k));
   if (required.length) ms.push(fc.constantFrom(...required).map((k) => ({ what: `missing ${k}`, msg: Object.fromEntries(Object.entries(m).filter(([x]) => x !== k)) })));
   if (keys.length) ms.push(fc.constantFrom(...keys).chain((k) => otherType(m[k]).map((v) => ({ what: `retyped ${k}`, msg: { ...m, [k]: v } }))));
   const idOf = (bad: string): Mutation | null => {

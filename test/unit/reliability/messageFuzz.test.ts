@@ -16,7 +16,7 @@ import { ReviewSession } from '../../../src/extension/panel/reviewSession';
 import { AuditSession } from '../../../src/extension/panel/auditSession';
 import { writeSidecar } from '../../../src/core/sidecarStore';
 import { indexFolder } from '../../../src/core/folderIndex';
-import { COLOURS, prediction, sidecarWith } from '../extension/fixtures';
+import { COLOURS, noModelExplore, prediction, sidecarWith } from '../extension/fixtures';
 import { TRAVERSAL_IDS } from '../../support/hostile';
 
 const RUNS = 10_000;
@@ -47,6 +47,9 @@ const valid: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     { requiredKeys: ['type', 'requestId', 'id', 'classifier', 'verdict'] },
   ),
   fc.record({ type: fc.constantFrom('auditUndo', 'requestDashboard', 'requestLabelIssues', 'requestClusters'), requestId: reqId }),
+  fc.record({ type: fc.constant('search'), requestId: reqId, query: fc.oneof(fc.record({ like: id }), fc.record({ text: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !!s.trim()) })), top: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({ type: fc.constant('previewDescription'), requestId: reqId, name: fc.constantFrom(...COLOURS), description: fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !!s.trim() && !s.includes('\0')) }),
+  fc.record({ type: fc.constantFrom('applyRescore', 'discardRescore'), requestId: reqId, previewId: fc.nat() }),
   fc.record({ type: fc.constant('addCategory'), requestId: reqId, name: fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !!s.trim()), description: fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !!s.trim()) }),
   fc.record({ type: fc.constantFrom('trustState', 'certifyDraw', 'autoAccept'), requestId: reqId, maxError: rate }),
   fc.record({ type: fc.constant('autoAcceptUndo'), requestId: reqId, runId: fc.stringMatching(/^aa-[0-9a-z-]{6,20}$/) }),
@@ -69,7 +72,7 @@ function mutate(m: Record<string, unknown>): fc.Arbitrary<Mutation> {
   if (isRequestType(m.type as string)) ms.push(fc.constantFrom(-1, 1.5, '3', null, 2 ** 60).map((r) => ({ what: 'bad requestId', msg: { ...m, requestId: r } })));
   // Every field is required in these messages except an audit verdict's optional ones (a zero-shot
   // prediction may be judged on its category alone, without an evidence verdict).
-  const optional = ['categoryCorrect', 'correctCategory', 'note', ...(m.classifier === 'zero-shot' && m.categoryCorrect !== undefined ? ['verdict'] : [])];
+  const optional = ['categoryCorrect', 'correctCategory', 'note', ...(m.classifier === 'zero-shot' && (m.categoryCorrect !== undefined || m.correctCategory !== undefined) ? ['verdict'] : [])];
   const required = keys.filter((k) => !optional.includes(k));
   if (required.length) ms.push(fc.constantFrom(...required).map((k) => ({ what: `missing ${k}`, msg: Object.fromEntries(Object.entries(m).filter(([x]) => x !== k)) })));
   if (keys.length) ms.push(fc.constantFrom(...keys).chain((k) => otherType(m[k]).map((v) => ({ what: `retyped ${k}`, msg: { ...m, [k]: v } }))));
@@ -159,6 +162,7 @@ test(`${RUNS} refused messages through the host's Endpoint over a real folder: e
   const requests = panelRequests({
     session, audit, folderName: 'f', storageDir: path.join(root, '.storage'), log, post: (m) => posted.push(m), detailSrc: async () => '', auditChanged: () => undefined,
     categoriesFile: async () => path.join(root, 'categories.json'), display: (f) => path.basename(f), rescore: () => false,
+    ...noModelExplore(session, path.join(root, '.storage'), (m) => posted.push(m)),
   });
   const commandsRun: string[] = [];
   const command = (name: string) => () => commandsRun.push(name);
@@ -172,7 +176,7 @@ test(`${RUNS} refused messages through the host's Endpoint over a real folder: e
     codeOf: errorCodeOf,
   });
   // Only mutations of messages that would write (decide, undo, redo, verdicts, accept): the dangerous kind.
-  const writers = valid.filter((m) => ['decide', 'undo', 'redo', 'auditVerdict', 'autoAccept', 'autoAcceptUndo', 'addCategory', 'openSidecar', 'requestThumbs'].includes(m.type as string));
+  const writers = valid.filter((m) => ['decide', 'undo', 'redo', 'auditVerdict', 'autoAccept', 'autoAcceptUndo', 'addCategory', 'applyRescore', 'openSidecar', 'requestThumbs'].includes(m.type as string));
   const samples = fc.sample(writers.chain(mutate), { numRuns: RUNS, seed: 99 });
   for (const { msg } of samples) {
     const n = posted.length;

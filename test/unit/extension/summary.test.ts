@@ -48,3 +48,17 @@ test('rev changes whenever the review changes', () => {
   assert.equal(summarize('a.jpg', after).status, 'accepted');
   assert.deepEqual(summarize('a.jpg', after).reviewLabels, ['red']);
 });
+
+test('rev tells apart reviews that differ in one character, label order or a history entry', () => {
+  const base = { status: 'accepted' as const, labels: ['red'], history: [] };
+  const revs = new Set([
+    reviewRev(base),
+    reviewRev({ ...base, labels: ['rea'] }),
+    reviewRev({ ...base, labels: ['red', 'blue'] }),
+    reviewRev({ ...base, labels: ['blue', 'red'] }),
+    reviewRev({ ...base, status: 'overridden' as const }),
+    reviewRev({ ...base, history: [{ action: 'accept', status: 'accepted', labels: ['red'], by: 'a', at: 't' }] } as never),
+  ]);
+  assert.equal(revs.size, 6);
+  assert.match(reviewRev(base), /^[0-9a-f]{16}$/);
+});

@@ -1,7 +1,7 @@
 // The review panel's entry point: builds the layout, routes host notifications into the store and
 // responses to the correlator (rpc.ts), maps keys to actions and re-renders (once per frame) what
 // changed.
-import type { HostMessage } from '../src/shared/protocol';
+import { unpackSummaries, type HostMessage } from '../src/shared/protocol';
 import { registerToolkit } from './toolkit';
 import { h } from './dom';
 import { Store } from './store';
@@ -230,7 +230,7 @@ onHostMessage((m: HostMessage) => {
       grid.el.focus();
       break;
     case 'initMore':
-      store.appendInit(m.images, m.last);
+      store.appendInit(unpackSummaries(m.packed), m.last);
       if (!m.last) return;
       break;
     case 'upsert': {

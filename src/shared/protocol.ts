@@ -20,9 +20,11 @@ import type { ProbeResult } from '../core/audit/probe';
 import type { ImageSummary } from '../core/imageSummary';
 import type { ReviewCluster } from '../core/similarity/reviewClusters';
 import type { ApplyResult, RescorePreview, SearchQuery, SearchResult } from './exploreData';
+import type { PackedSummaries } from '../core/summaryPack';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
+export { packSummaries, unpackSummaries, type PackedSummaries } from '../core/summaryPack';
 
 /** What the grid needs to know about one image (core's type: the folder's summaries are built there). */
 export type { ImageSummary };
@@ -46,7 +48,7 @@ export interface PanelInit {
   categoriesSource: string;
   mode: Mode;
   categories: CategoryInfo[];
-  /** The first images (up to INIT_CHUNK); the rest follow in `initMore` chunks, `total` in all. */
+  /** The first images (up to INIT_CHUNK); the rest follow packed in `initMore` chunks, `total` in all. */
   images: ImageSummary[];
   total?: number;
   /** Display size of thumbnails in CSS pixels. */
@@ -214,14 +216,15 @@ export interface TrustActionsState {
   labels: { total: number; per_category: Record<string, number>; enough: boolean; min: number };
 }
 
-/** Images per message when a panel opens: a million summaries would be one ~300 MB message. */
-export const INIT_CHUNK = 50_000;
+/** Images in `init`, then per packed `initMore`: a million summaries as objects would be one ~330 MB message. */
+export const INIT_CHUNK = 20_000;
+export const MORE_CHUNK = 50_000;
 
 /** Host → webview. */
 export const NOTIFICATIONS = {
   init: notification<{ init: PanelInit }>('init', 'latest', ['upsert', 'remove', 'run', 'initMore']),
-  /** The rest of a large folder's images after `init`, in order; the grid refilters at the last. */
-  initMore: notification<{ images: ImageSummary[]; last: boolean }>('initMore'),
+  /** The rest of a large folder's images after `init`, packed (core/summaryPack.ts), in order; the grid refilters at the last. */
+  initMore: notification<{ packed: PackedSummaries; last: boolean }>('initMore'),
   /** New or changed images (live results, writes, external changes). */
   upsert: notification<{ images: ImageSummary[]; external: boolean }>('upsert'),
   remove: notification<{ ids: string[] }>('remove'),

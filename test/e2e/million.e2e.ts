@@ -45,7 +45,8 @@ scenario('million: a 1,000,000-image grid reaches the last row by Ctrl+End and b
     sc.predictions['zero-shot'] = cifarPrediction(cls, CLASSES, k, '0'.repeat(64));
     return sc;
   });
-  const images = Array.from({ length: N }, (_, i) => [idOf(i), i % 10]);
+  // In the order discovery gives (relPath, code units), as a real folder's index would be.
+  const images = Array.from({ length: N }, (_, i) => [idOf(i), i % 10] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const indexFile = path.join(t.tempDir('e2e-million-index-'), 'million-index.json'); // outside the workspace
   fs.writeFileSync(indexFile, JSON.stringify({ root: folder, sidecars, images }));
 

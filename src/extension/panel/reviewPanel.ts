@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Sidecar } from '../../core/types';
 import type { ThumbnailCache } from '../../core/thumbnails';
-import { INIT_CHUNK, type HostMessage, type PanelInit, type RunState } from '../../shared/protocol';
+import { INIT_CHUNK, MORE_CHUNK, packSummaries, type HostMessage, type PanelInit, type RunState } from '../../shared/protocol';
 import type { Logger } from '../log';
 import type { ReviewSession, SessionImage } from './reviewSession';
 import { panelHtml, makeNonce } from './html';
@@ -266,13 +266,13 @@ export class ReviewPanel implements vscode.Disposable {
   private sendInit(): void {
     const generation = ++this.initGeneration;
     const all = this.session.all();
-    const chunk = (i: number) => all.slice(i, i + INIT_CHUNK).map((img) => this.session.summary(img.id)!);
+    const chunk = (i: number, n: number) => all.slice(i, i + n).map((img) => this.session.summary(img.id)!);
     const init: PanelInit = {
       folderName: this.info.folderName,
       categoriesSource: this.info.categoriesSource,
       mode: this.session.mode,
       categories: this.session.categories,
-      images: chunk(0),
+      images: chunk(0, INIT_CHUNK),
       total: all.length,
       thumbnailSize: this.deps.thumbnailSize,
       run: this.run,
@@ -281,8 +281,9 @@ export class ReviewPanel implements vscode.Disposable {
     if (all.length <= INIT_CHUNK) return;
     void (async () => {
       await new Promise((r) => setImmediate(r)); // after the outbox opened (the `ready` handler)
-      for (let i = INIT_CHUNK; i < all.length && generation === this.initGeneration && !this.disposed; i += INIT_CHUNK) {
-        await this.panel.webview.postMessage({ type: 'initMore', images: chunk(i), last: i + INIT_CHUNK >= all.length } satisfies HostMessage);
+      for (let i = INIT_CHUNK; i < all.length && generation === this.initGeneration && !this.disposed; i += MORE_CHUNK) {
+        const packed = packSummaries(chunk(i, MORE_CHUNK));
+        await this.panel.webview.postMessage({ type: 'initMore', packed, last: i + MORE_CHUNK >= all.length } satisfies HostMessage);
       }
     })().catch((e) => this.deps.log.error(`Review panel: sending images: ${(e as Error).message}`));
   }

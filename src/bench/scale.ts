@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { indexFolder } from '../core/folderIndex';
 import { summarizeFolder } from '../core/imageSummary';
+import { INIT_CHUNK, MORE_CHUNK, packSummaries } from '../core/summaryPack';
 import { dotAll, topK } from '../core/similarity/rank';
 import { kmeans } from '../core/similarity/kmeans';
 import { EmbeddingCache } from '../classifiers/zeroShot/embeddingCache';
@@ -83,11 +84,13 @@ async function main() {
   await store.flush();
   log('folder and store ready; measuring…');
 
-  // The panel's open: discover + read every sidecar + the grid's summaries.
+  // The panel's open: discover + read every sidecar + the grid's summaries + the messages' JSON.
   const [[images, summaries], openS] = await secs(async () => {
     const imgs = await indexFolder(root);
     const sums = summarizeFolder(imgs);
-    JSON.stringify(sums); // the init message's payload crosses to the webview serialised
+    // What the panel posts: `init` with the first summaries, then packed chunks (serialised on the way).
+    JSON.stringify(sums.slice(0, INIT_CHUNK));
+    for (let i = INIT_CHUNK; i < sums.length; i += MORE_CHUNK) JSON.stringify(packSummaries(sums.slice(i, i + MORE_CHUNK)));
     return [imgs, sums] as const;
   });
   const rssOpen = mb();

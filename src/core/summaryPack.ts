@@ -4,6 +4,10 @@
 // packs, the webview unpacks (through the protocol's re-export); unit tested for a lossless round trip.
 import type { ImageSummary } from './imageSummary';
 
+/** Images in a panel's `init`, then per packed `initMore` message. */
+export const INIT_CHUNK = 20_000;
+export const MORE_CHUNK = 50_000;
+
 /** [id, name?, status, reviewLabels, predicted, classified, cardScore, rawScore, margin, confidence, fitsAny, route, inReviewQueue, error, checkpoint, effective, vlmDisagrees, rev]; strings as dictionary numbers (-1 = null), the name only when it is not the id's last part. */
 export type PackedRow = (string | number | number[] | null)[];
 

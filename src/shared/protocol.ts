@@ -24,7 +24,7 @@ import type { PackedSummaries } from '../core/summaryPack';
 
 /** The review rules both sides apply (one implementation, in core). */
 export { canAccept, currentLabels, nothingToAccept } from '../core/reviewRules';
-export { packSummaries, unpackSummaries, type PackedSummaries } from '../core/summaryPack';
+export { INIT_CHUNK, MORE_CHUNK, packSummaries, unpackSummaries, type PackedSummaries } from '../core/summaryPack';
 
 /** What the grid needs to know about one image (core's type: the folder's summaries are built there). */
 export type { ImageSummary };
@@ -215,10 +215,6 @@ export interface TrustActionsState {
   refused?: string;
   labels: { total: number; per_category: Record<string, number>; enough: boolean; min: number };
 }
-
-/** Images in `init`, then per packed `initMore`: a million summaries as objects would be one ~330 MB message. */
-export const INIT_CHUNK = 20_000;
-export const MORE_CHUNK = 50_000;
 
 /** Host → webview. */
 export const NOTIFICATIONS = {

@@ -111,8 +111,8 @@ export function summarize(id: string, sidecar: Sidecar | null, sidecarError?: st
   return base;
 }
 
-/** The image id of an indexed image: its path relative to the folder, '/'-separated. */
-export const imageIdOfIndexed = (img: Pick<IndexedImage, 'relPath'>): string => img.relPath.split(/[\\/]/).join('/');
+/** The image id of an indexed image: discovery's relPath, already '/'-separated on every platform. */
+export const imageIdOfIndexed = (img: Pick<IndexedImage, 'relPath'>): string => img.relPath;
 
 /** Every image's summary, in the index's order (the grid's initial data). */
 export function summarizeFolder(images: IndexedImage[]): ImageSummary[] {

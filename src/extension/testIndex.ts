@@ -18,8 +18,9 @@ export async function testIndexFor(root: string, env = process.env): Promise<Ind
   if (!file) return undefined;
   const idx = JSON.parse(await fs.readFile(file, 'utf8')) as TestIndex;
   if (path.resolve(idx.root) !== path.resolve(root)) return undefined;
+  const base = path.resolve(root) + path.sep;
   return idx.images.map(([relPath, s]) => ({
-    path: path.join(root, ...relPath.split('/')),
+    path: base + (path.sep === '/' ? relPath : relPath.split('/').join(path.sep)),
     relPath,
     size: 0,
     sidecar: s >= 0 ? idx.sidecars[s] : null,

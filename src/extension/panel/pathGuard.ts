@@ -25,3 +25,10 @@ export function imageIdOf(root: string, abs: string): string | null {
   const rel = path.relative(path.resolve(root), path.resolve(abs));
   return rel ? rel.split(path.sep).join('/') : null;
 }
+
+/** An id made only of plain names joined by '/' (no '', '.', '..', backslash, NUL or drive): inside any root. */
+export function isPlainRelativeId(id: string): boolean {
+  if (!id || id.includes('\0') || id.includes('\\') || id.includes(':') || id.startsWith('/')) return false;
+  for (const part of id.split('/')) if (part === '' || part === '.' || part === '..') return false;
+  return true;
+}

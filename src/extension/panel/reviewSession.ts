@@ -12,8 +12,8 @@ import type { IndexedImage } from '../../core/folderIndex';
 import { isImagePath } from '../../core/discovery';
 import type { CategoryInfo, Decision, ImageSummary } from '../../shared/protocol';
 import { RequestError, canAccept, nothingToAccept } from '../../shared/protocol';
-import { reviewRev, summarize } from '../../core/imageSummary';
-import { imageIdOf, resolveImageId } from './pathGuard';
+import { imageIdOfIndexed, reviewRev, summarize } from '../../core/imageSummary';
+import { imageIdOf, isPlainRelativeId, resolveImageId } from './pathGuard';
 
 export interface SessionImage {
   id: string;
@@ -59,7 +59,13 @@ export class ReviewSession {
     readonly by: string,
     indexed: IndexedImage[] = [],
   ) {
-    for (const img of indexed) this.setImage(img.path, img.sidecar, img.sidecarError);
+    // Discovery's relPaths are ids already: a string check instead of path arithmetic per image (a
+    // million-image folder would block the extension host for seconds).
+    for (const img of indexed) {
+      const id = imageIdOfIndexed(img);
+      if (isPlainRelativeId(id)) this.images.set(id, { id, path: img.path, sidecar: img.sidecar, sidecarError: img.sidecarError });
+      else this.setImage(img.path, img.sidecar, img.sidecarError);
+    }
   }
 
   /** The categories changed on disk (a description edited in the panel and applied). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { imageIdOf, isInside, resolveImageId } from '../../../src/extension/panel/pathGuard';
+import { imageIdOf, isInside, isPlainRelativeId, resolveImageId } from '../../../src/extension/panel/pathGuard';
 
 const root = path.resolve('/data/photos');
 
@@ -29,4 +29,15 @@ test('imageIdOf gives a /-separated id, or null outside', () => {
   assert.equal(imageIdOf(root, path.join(root, 'sub', 'b.png')), 'sub/b.png');
   assert.equal(imageIdOf(root, '/elsewhere/b.png'), null);
   assert.equal(imageIdOf(root, root), null);
+});
+
+test('the fast id check passes plain relative ids only, and every one it passes resolves inside the folder', () => {
+  const root = path.resolve('/tmp/folder');
+  for (const id of ['a.png', 'sub/b.jpg', 'deep/er/c d.png', '..hidden-ish/x.png']) {
+    assert.ok(isPlainRelativeId(id), id);
+    assert.ok(resolveImageId(root, id), `${id} resolves`);
+  }
+  for (const id of ['', '/abs.png', '../up.png', 'a/../../b.png', 'a//b.png', './a.png', 'a\\b.png', 'c:x.png', 'a\0b.png', 'a/']) {
+    assert.equal(isPlainRelativeId(id), false, JSON.stringify(id));
+  }
 });

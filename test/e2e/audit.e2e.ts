@@ -191,7 +191,6 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
 
   // Light and high-contrast themes.
   await setTheme(page, 'Default Light Modern');
-  await page.waitForTimeout(500);
   await screenshot(page, 'audit-dashboard-charts-light');
   await frame.locator('.dashboard').evaluate((el) => (el.scrollTop = 0));
   await screenshot(page, 'audit-dashboard-light');
@@ -201,7 +200,6 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   await setTheme(page, 'Default High Contrast');
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
   await kpi.waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(500);
   await screenshot(page, 'audit-dashboard-hc');
   await setTheme(page, 'Default Dark Modern');
 

@@ -22,13 +22,16 @@ import { applyReview } from '../../src/core/sidecar';
 
 const card = (frame: FrameLocator, id: string) => frame.locator(`.card[data-id="${id.replace(/"/g, '\\"')}"]`);
 
+/** Resolves once the webview has painted twice (the grid renders the rows of a new scroll position). */
+const rendered = (frame: FrameLocator) => frame.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
 /** Scrolls the virtualized grid until the card of `id` is rendered, and into view. */
 async function reveal(frame: FrameLocator, id: string): Promise<void> {
   const grid = frame.locator('.grid');
   const total = await grid.evaluate((g) => g.scrollHeight);
   for (let top = 0; top <= total && !(await card(frame, id).count()); top += 200) {
     await grid.evaluate((g, y) => (g.scrollTop = y), top);
-    await frame.locator('body').page().waitForTimeout(50);
+    await rendered(frame);
   }
   await card(frame, id).scrollIntoViewIfNeeded();
 }
@@ -48,7 +51,7 @@ async function loadedThumbnails(frame: FrameLocator, expected: number): Promise<
     const { height, total } = await grid.evaluate((g) => ({ height: g.clientHeight, total: g.scrollHeight }));
     for (let top = 0; top < total + height; top += Math.max(100, height / 2)) {
       await grid.evaluate((g, y) => (g.scrollTop = y), top);
-      await frame.locator('.card').first().page().waitForTimeout(150);
+      await rendered(frame);
       const ids = await frame.locator('.card').evaluateAll((els) =>
         els.filter((e) => {
           const img = e.querySelector('.thumb img') as HTMLImageElement | null;
@@ -189,9 +192,7 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   await screenshot(page, 'classify-shortcuts-dark');
   await page.keyboard.press('Escape');
   await setTheme(page, 'Default Light Modern');
-  await page.waitForTimeout(500);
   await screenshot(page, 'classify-panel-light');
   await setTheme(page, 'Default High Contrast');
-  await page.waitForTimeout(500);
   await screenshot(page, 'classify-panel-hc');
 }, { timeoutMs: 240_000 });

@@ -26,6 +26,8 @@ export interface CodeServer {
   port: number;
   /** The workspace folder it was started with. */
   folder: string;
+  /** code-server's pid (its process group): the extension host is below it. */
+  pid: number;
   /** Temp dir holding user-data, extensions, XDG dirs and the log. */
   tmpDir: string;
   userDataDir: string;
@@ -171,6 +173,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     url: '',
     port: 0,
     folder,
+    pid: pgid,
     tmpDir,
     userDataDir,
     extensionsDir,

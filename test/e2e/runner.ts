@@ -48,6 +48,10 @@ async function runScenario(s: Scenario, browser: Browser): Promise<void> {
   const contexts: BrowserContext[] = [];
   const dirs: string[] = [];
   const cleanups: Array<() => unknown> = [];
+  const started = Date.now();
+  // The step a failure happened in: the scenario's last log line (or step), with when it began.
+  let step = { name: '(before the first step)', at: started };
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const t: ScenarioContext = {
     browser,
     async newPage() {
@@ -65,13 +69,19 @@ async function runScenario(s: Scenario, browser: Browser): Promise<void> {
       cleanups.push(fn);
     },
     log(message) {
+      step = { name: message, at: Date.now() };
       console.log(`    ${message}`);
+    },
+    step(name) {
+      step = { name, at: Date.now() };
+      console.log(`    step: ${name}`);
     },
   };
   try {
     await withTimeout(s.run(t), s.timeoutMs, `scenario "${s.name}"`);
   } catch (e) {
-    // Leave evidence: what the page looked like, and the end of code-server's log.
+    // Leave evidence: where it failed, how long it took, what the page looked like, code-server's log.
+    console.log(`    FAILED in scenario "${s.name}" at step "${step.name}" (step began ${secs(step.at - started)} in; failed after ${secs(Date.now() - started)})`);
     for (const [i, page] of pages.entries()) {
       const file = await screenshot(page, `FAIL-${s.name}-${i}`).catch(() => null);
       if (file) console.log(`    screenshot: ${path.relative(process.cwd(), file)}`);

@@ -12,6 +12,8 @@ export interface ScenarioContext {
   /** Runs after the scenario, pass or fail, last registered first. */
   cleanup(fn: () => unknown | Promise<unknown>): void;
   log(message: string): void;
+  /** Names the step now running: printed, and named with the elapsed time if the scenario fails. */
+  step(name: string): void;
 }
 
 export interface Scenario {

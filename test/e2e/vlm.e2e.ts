@@ -306,7 +306,8 @@ scenario('vlm consent: with consent required, images go to the endpoint only aft
   await screenshot(page, 'vlm-consent');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached', timeout: 10_000 });
-  await page.waitForTimeout(2_000);
+  // The run has ended when the extension logs why (its output channel's log file).
+  await waitUntil('the log to say the run ended without consent', () => filesContaining(server.tmpDir, 'cancelled: no consent').length > 0, 30_000);
   assert.equal(vlm.requests.length, 0, 'declining sends nothing');
   assert.deepEqual(fs.readdirSync(folder).filter((f) => f.endsWith('.labels.json')), []);
 

@@ -180,7 +180,23 @@ export async function setTheme(page: Page, themeName: string, timeoutMs = 30_000
   while (Date.now() < deadline && (await page.locator('.monaco-workbench').getAttribute('class')) === before) {
     await sleep(100);
   }
-  return themeKind(page);
+  const kind = await themeKind(page);
+  await webviewsThemed(page, kind);
+  return kind;
+}
+
+const WEBVIEW_THEME_CLASS: Record<ThemeKind, string> = { vs: 'vscode-light', 'vs-dark': 'vscode-dark', 'hc-black': 'vscode-high-contrast', 'hc-light': 'vscode-high-contrast-light' };
+
+/** Waits until every open webview's body carries the theme's class (they restyle after the workbench). */
+export async function webviewsThemed(page: Page, kind: ThemeKind, timeoutMs = 15_000): Promise<void> {
+  const want = WEBVIEW_THEME_CLASS[kind];
+  await waitUntil(`the webviews to take the ${kind} theme`, async () => {
+    for (const f of page.frames()) {
+      const cls = await f.evaluate(() => document.body?.className ?? '').catch(() => '');
+      if (/\bvscode-(light|dark|high-contrast)/.test(cls) && !cls.split(/\s+/).includes(want)) return false;
+    }
+    return true;
+  }, timeoutMs);
 }
 
 /**

@@ -6,12 +6,28 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 
-/** Temp names: `.<target name>.<pid>.<hex>.tmp` (exports: `.<name>.export-<pid>-<hex>.tmp`; `.broken`: broken locks). */
-export const LEFTOVER_RE = /^\..+[.-](\d+)[.-][0-9a-f]{8,16}\.(?:tmp|broken)$/;
+/**
+ * Temp names: `.<target name>.<pid>@<host>.<hex>.tmp` (exports: `.<name>.export-<pid>@<host>-<hex>.tmp`;
+ * `.broken`: broken locks). The host tag says whose pid it is: on shared storage (`--shard` over
+ * several machines) another host's pid says nothing here. Names written before the tag
+ * (`.<name>.<pid>.<hex>.tmp`) still match, with no host (group 2 undefined).
+ */
+export const LEFTOVER_RE = /^\..+[.-](\d+)(?:@([A-Za-z0-9_-]{1,40}))?[.-][0-9a-f]{8,16}\.(?:tmp|broken)$/;
+
+/** This machine's host name as it appears in temp names: [A-Za-z0-9_-] only, at most 40 characters. */
+export function hostTag(hostname = os.hostname()): string {
+  return hostname.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'host';
+}
+
+/** `<pid>@<host>`: who made a temp file. */
+export function ownerTag(): string {
+  return `${process.pid}@${hostTag()}`;
+}
 
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${ownerTag()}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** fsync a directory so a rename or create inside it is on disk. No-op where unsupported (Windows). */

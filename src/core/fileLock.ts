@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ownerTag } from './atomicWrite';
 
 export const STALE_MS = 10_000;
 const HEARTBEAT_MS = 2_000;
@@ -84,7 +85,7 @@ export class LockLostError extends Error {
 }
 
 async function tryCreate(lock: string, owner: Owner): Promise<boolean> {
-  const tmp = `${lock}.${owner.pid}.${owner.nonce}.tmp`;
+  const tmp = `${lock}.${ownerTag()}.${owner.nonce}.tmp`;
   try {
     // Created even when the write then fails (a full disk): removed in `finally` either way.
     await fs.writeFile(tmp, JSON.stringify(owner));
@@ -101,7 +102,7 @@ async function tryCreate(lock: string, owner: Owner): Promise<boolean> {
 async function breakIfStale(lock: string, staleMs: number): Promise<void> {
   const judged = await readLockOwner(lock);
   if (!(await isStaleLock(lock, staleMs))) return;
-  const aside = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.broken`;
+  const aside = `${lock}.${ownerTag()}.${randomBytes(4).toString('hex')}.broken`;
   try {
     await fs.rename(lock, aside);
   } catch {

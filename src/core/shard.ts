@@ -82,11 +82,11 @@ export function inShard(relPath: string, shard: Shard | undefined): boolean {
 }
 
 /**
- * The image (relative to `root`) a sidecar's leftover belongs to (`.<image>.labels.json.<pid>.<hex>.tmp`
+ * The image (relative to `root`) a sidecar's leftover belongs to (`.<image>.labels.json.<pid>@<host>.<hex>.tmp`, or without `@<host>`
  * or `.<image>.labels.json.lock`), or undefined for any other leftover.
  */
 export function leftoverImage(root: string, file: string): string | undefined {
-  const m = /^\.(.+)\.labels\.json(?:[.-]\d+[.-][0-9a-f]{8,16}\.(?:tmp|broken)|\.lock)$/.exec(path.basename(file));
+  const m = /^\.(.+)\.labels\.json(?:[.-]\d+(?:@[A-Za-z0-9_-]{1,40})?[.-][0-9a-f]{8,16}\.(?:tmp|broken)|\.lock)$/.exec(path.basename(file));
   return m ? path.relative(root, path.join(path.dirname(file), m[1])) : undefined;
 }
 

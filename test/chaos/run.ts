@@ -195,7 +195,7 @@ async function main() {
     await check(`after rerun of ${op.name}`);
     for (const dir of [root, path.join(root, 'a'), path.join(root, 'b'), exportsDir, runsDir]) {
       for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-        if (isLeftoverName(name) || /\.export-\d+-[0-9a-f]+\.tmp/.test(name)) {
+        if (isLeftoverName(name) || /\.export-\d+(?:@[A-Za-z0-9_-]+)?-[0-9a-f]+\.tmp/.test(name)) {
           leftovers++;
           console.error(`leftover after rerun of ${op.name}: ${path.join(dir, name)}`);
         }

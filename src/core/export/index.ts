@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IndexedImage } from '../folderIndex';
 import type { Mode } from '../types';
 import { abortError } from '../cancel';
-import { syncDir } from '../atomicWrite';
+import { ownerTag, syncDir } from '../atomicWrite';
 import { sweepExportLeftovers } from '../leftovers';
 import { labelsFor, type LabelsMode } from './labelSource';
 import { FolderNamer, labelFolders } from './names';
@@ -171,7 +171,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
   if (refusal) throw new ExportError(refusal);
   writer.filter?.(ctx);
 
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.export-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.export-${ownerTag()}-${randomBytes(4).toString('hex')}.tmp`);
   await fs.mkdir(tmp);
   ctx.root = tmp;
   try {

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lockPathOf, withFileLock, STALE_MS } from '../../../src/core/fileLock';
 import { sweepDir, sweepExportLeftovers } from '../../../src/core/leftovers';
-import { syncDir, writeFileAtomic } from '../../../src/core/atomicWrite';
+import { hostTag, LEFTOVER_RE, syncDir, tempPathFor, writeFileAtomic } from '../../../src/core/atomicWrite';
+import { leftoverImage } from '../../../src/core/shard';
 import { discoverImages } from '../../../src/core/discovery';
 import { updateSidecar } from '../../../src/core/sidecarStore';
 import { newSidecar } from '../../../src/core/sidecar';
@@ -109,4 +110,39 @@ test('a killed export: its unfinished folder is removed, a previous export set a
   assert.deepEqual(removed.map((p) => path.basename(p)), [`.ds.export-${dead}-0123abcd.tmp`]);
   assert.deepEqual((await fs.readdir(dir)).sort(), [`.live.export-${process.pid}-0123abcd.tmp`, 'old-ds'].sort());
   assert.equal(await fs.readFile(path.join(dir, 'old-ds', 'export.json'), 'utf8'), '{}');
+});
+
+test('temp names carry the host: a pid is judged only on its own host, another host\'s temp only by age (a day)', async () => {
+  assert.equal(hostTag('build-07.example.com'), 'build-07_example_com');
+  const tmp = path.basename(tempPathFor('/x/a.png.labels.json'));
+  assert.ok(tmp.startsWith(`.a.png.labels.json.${process.pid}@${hostTag()}.`), tmp);
+  assert.equal(LEFTOVER_RE.exec(tmp)?.[2], hostTag());
+  const dir = await tempDir('hostsweep-');
+  const dead = deadPid();
+  const other = hostTag() === 'otherhost' ? 'otherhost2' : 'otherhost';
+  const names = {
+    deadHere: `.a.png.labels.json.${dead}@${hostTag()}.0123abcd.tmp`,
+    deadOtherFresh: `.b.png.labels.json.${dead}@${other}.0123abcd.tmp`,
+    deadOtherHours: `.c.png.labels.json.${dead}@${other}.0123abcd.tmp`,
+    otherOld: `.d.png.labels.json.${process.pid}@${other}.0123abcd.tmp`,
+    legacyDead: `.e.png.labels.json.${dead}.0123abcd.tmp`,
+  };
+  for (const n of Object.values(names)) await fs.writeFile(path.join(dir, n), '{');
+  const hoursAgo = new Date(Date.now() - 3 * 3600_000);
+  const daysAgo = new Date(Date.now() - 2 * 86400_000);
+  await fs.utimes(path.join(dir, names.deadOtherHours), hoursAgo, hoursAgo);
+  await fs.utimes(path.join(dir, names.otherOld), daysAgo, daysAgo);
+  const removed = (await sweepDir(dir)).map((p) => path.basename(p)).sort();
+  assert.deepEqual(removed, [names.deadHere, names.otherOld, names.legacyDead].sort());
+  assert.deepEqual((await fs.readdir(dir)).sort(), [names.deadOtherFresh, names.deadOtherHours].sort(), 'another host\'s write in progress is kept');
+  assert.equal(leftoverImage(dir, path.join(dir, names.deadOtherFresh)), 'b.png');
+  assert.equal(leftoverImage(dir, path.join(dir, names.legacyDead)), 'e.png');
+  // Exports: another host's unfinished folder is kept until a day old; this host's dead one goes.
+  await fs.mkdir(path.join(dir, `.ds.export-${dead}@${other}-0123abcd.tmp`));
+  await fs.mkdir(path.join(dir, `.ds2.export-${dead}@${other}-0123abcd.tmp`));
+  await fs.utimes(path.join(dir, `.ds2.export-${dead}@${other}-0123abcd.tmp`), daysAgo, daysAgo);
+  await fs.mkdir(path.join(dir, `.ds3.export-${dead}@${hostTag()}-0123abcd.tmp`));
+  const gone = (await sweepExportLeftovers(dir)).map((p) => path.basename(p)).sort();
+  assert.deepEqual(gone, [`.ds2.export-${dead}@${other}-0123abcd.tmp`, `.ds3.export-${dead}@${hostTag()}-0123abcd.tmp`].sort());
+  await fs.rm(dir, { recursive: true, force: true });
 });

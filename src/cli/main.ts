@@ -4,10 +4,10 @@ import { ModelLoadError } from '../classifiers/zeroShot';
 import { UsageError, type CliIO } from './args';
 import { CLASSIFY_USAGE, classifyCommand } from './commands/classify';
 import { REVIEW_USAGE, reviewCommand } from './commands/review';
-import { showCommand } from './commands/show';
+import { SHOW_USAGE, showCommand } from './commands/show';
 import { AUDIT_USAGE, auditCommand } from './commands/audit';
 import { REPORT_USAGE, reportCommand } from './commands/report';
-import { makeTinyModelCommand } from './commands/makeTinyModel';
+import { MAKE_TINY_MODEL_USAGE, makeTinyModelCommand } from './commands/makeTinyModel';
 import { MODEL_INFO_USAGE, modelCommand } from './commands/modelInfo';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { certifyCommand } from './commands/certify';
@@ -24,7 +24,7 @@ const HELP = `image-triage ${VERSION} — classify, review and audit image folde
 ${CLASSIFY_USAGE}
 ${REVIEW_USAGE}
 ${SEARCH_USAGE}
-usage: image-triage show <image> [--json]
+${SHOW_USAGE}
 ${AUDIT_USAGE}
 usage: image-triage certify <folder> --max-error 0.02 [--classifier …] [--threshold T] [--size N] [--seed S] [--json]
 usage: image-triage accept <folder> --auto --max-error 0.02 [--json] | accept <folder> --undo <run id>
@@ -34,12 +34,22 @@ ${EXPORT_USAGE}
 ${MODEL_INFO_USAGE}
 ${EVAL_USAGE}
 ${CACHE_USAGE}
-usage: image-triage make-tiny-model <dir> [--kind clip|siglip]   (a tiny colour-only test model)
+${MAKE_TINY_MODEL_USAGE}
 
 Exit codes: 0 success, 1 usage/categories/model error (nothing written), 2 some images failed, 130 cancelled.`;
 
+// `<cmd> --help` for the commands whose own parser has no --help (the others print a longer text).
+const USAGE_ONLY: Record<string, string> = { review: REVIEW_USAGE, show: SHOW_USAGE, model: MODEL_INFO_USAGE, cache: CACHE_USAGE, 'make-tiny-model': MAKE_TINY_MODEL_USAGE };
+
 export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...args] = argv;
+  // -h is --help everywhere (before a `--`).
+  const dashes = args.indexOf('--');
+  const rest = args.map((a, i) => (a === '-h' && (dashes < 0 || i < dashes) ? '--help' : a));
+  if (cmd && USAGE_ONLY[cmd] && rest.slice(0, dashes < 0 ? undefined : dashes).includes('--help')) {
+    io.out(USAGE_ONLY[cmd] + '\n');
+    return 0;
+  }
   try {
     switch (cmd) {
       case 'classify':

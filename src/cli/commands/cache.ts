@@ -6,13 +6,14 @@ import { mergeEmbeddingStores } from '../../classifiers/zeroShot/embeddingCache'
 import * as path from 'node:path';
 import { UsageError, flag, parseArgs, type CliIO } from '../args';
 
+export const CACHE_ARGS = { values: ['cache-dir'], lists: ['from'] };
 export const CACHE_USAGE = `usage: image-triage cache merge [--cache-dir <dir>] [--from <other cache dir>…]
-  Combines the embedding stores of a sharded run (--shard K/N) into <dir>'s main store.`;
+  Combines the embedding stores of a sharded classify run into <dir>'s main store.`;
 
 export async function cacheCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'merge') throw new UsageError(`cache takes a subcommand: merge (got ${sub ? `"${sub}"` : 'nothing'})`);
-  const a = parseArgs(rest, { values: ['cache-dir'], lists: ['from'] });
+  const a = parseArgs(rest, CACHE_ARGS);
   if (a.positionals.length) throw new UsageError(`cache merge takes no positional arguments (got "${a.positionals[0]}")`);
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(io.env);
   const from = a.flags.get('from') ?? [];

@@ -12,6 +12,7 @@ import { encoderUrlFromFlags, logitFlags } from '../classifierFlags';
 import { DEVICES } from '../../classifiers/device';
 import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 
+export const MODEL_INFO_ARGS = { booleans: ['json', 'send-images'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias', 'device', 'encoder-url'] };
 export const MODEL_INFO_USAGE = `usage: image-triage model info <hub id|dir> [--json] [--dtype fp32|q8|fp16] [--revision <branch|tag|sha>]
          [--cache-dir <dir>] [--logit-scale <x> --logit-bias <b>] [--device auto|cpu|cuda|dml|coreml|webgpu]
          [--encoder-url <url> [--send-images]]
@@ -22,7 +23,7 @@ const RESAMPLING: Record<string, string> = { nearest: 'nearest', linear: 'biline
 export async function modelCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'info') throw new UsageError(`unknown model sub-command "${sub ?? ''}"; use "model info <hub id|dir>"`);
-  const a = parseArgs(rest, { booleans: ['json', 'send-images'], values: ['dtype', 'revision', 'cache-dir', 'logit-scale', 'logit-bias', 'device', 'encoder-url'] });
+  const a = parseArgs(rest, MODEL_INFO_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('model info takes exactly one hub id or model directory');
   const dtype = choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']) ?? 'fp32';
   const c = await createZeroShotClassifier({

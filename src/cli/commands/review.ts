@@ -7,6 +7,7 @@ import { SidecarCorruptError, updateSidecar } from '../../core/sidecarStore';
 import type { ClassifierKind } from '../../core/types';
 import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 
+export const REVIEW_ARGS = { booleans: ['accept', 'reject'], values: ['note', 'by', 'classifier'], lists: ['label'] };
 export const REVIEW_USAGE = 'usage: image-triage review <image>… (--accept | --label <name>… | --reject) [--note <text>] [--by <name>] [--classifier zero-shot|vlm]';
 
 export function reviewer(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,7 +19,7 @@ export function reviewer(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export async function reviewCommand(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['accept', 'reject'], values: ['note', 'by', 'classifier'], lists: ['label'] });
+  const a = parseArgs(argv, REVIEW_ARGS);
   const chosen = ['accept', 'reject', 'label'].filter((f) => has(a, f));
   if (chosen.length !== 1) throw new UsageError('give exactly one of --accept, --label <name>… or --reject');
   if (!a.positionals.length) throw new UsageError('review needs at least one image');

@@ -25,8 +25,11 @@ export function formatSidecar(sc: Sidecar): string {
   return out.join('\n');
 }
 
+export const SHOW_ARGS = { booleans: ['json'] };
+export const SHOW_USAGE = 'usage: image-triage show <image> [--json]   (prints the image\'s sidecar)';
+
 export async function showCommand(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['json'] });
+  const a = parseArgs(argv, SHOW_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('show takes one image');
   const sc = await readSidecar(path.resolve(a.positionals[0]));
   if (!sc) {

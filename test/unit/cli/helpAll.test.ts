@@ -1,0 +1,53 @@
+// Every command the top-level --help lists answers `<cmd> --help` (and `-h`) with its usage and exit 0,
+// sub-commands included (`model info --help`, `cache merge --help`); for the commands whose parser
+// spec is exported, the flags in that help are exactly the flags the parser accepts, and the README
+// names each (classify has its own, deeper test in classifyFlags.test.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { cli } from '../../support/cli';
+import type { ArgSpec } from '../../../src/cli/args';
+import { REVIEW_ARGS } from '../../../src/cli/commands/review';
+import { SHOW_ARGS } from '../../../src/cli/commands/show';
+import { MODEL_INFO_ARGS } from '../../../src/cli/commands/modelInfo';
+import { CACHE_ARGS } from '../../../src/cli/commands/cache';
+import { MAKE_TINY_MODEL_ARGS } from '../../../src/cli/commands/makeTinyModel';
+
+const flagsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
+
+test('every command in image-triage --help answers <cmd> --help and -h with its usage, exit 0', async () => {
+  const top = await cli(['--help']);
+  assert.equal(top.code, 0);
+  const commands = [...new Set([...top.out.matchAll(/usage: image-triage ([a-z-]+(?: (?:info|merge))?)/g)].map((m) => m[1]))];
+  for (const c of ['classify', 'review', 'search', 'show', 'audit', 'certify', 'accept', 'adapt', 'report', 'export', 'model info', 'eval', 'cache merge', 'make-tiny-model'])
+    assert.ok(commands.includes(c), `${c} is in the top-level help (found ${commands.join(', ')})`);
+  for (const c of commands) {
+    for (const h of ['--help', '-h']) {
+      const r = await cli([...c.split(' '), h]);
+      assert.equal(r.code, 0, `${c} ${h}: ${r.err}`);
+      assert.match(r.out, new RegExp(`usage: image-triage ${c}`), `${c} ${h}`);
+      assert.equal(r.err, '', `${c} ${h}`);
+    }
+  }
+});
+
+const SPECS: [string[], ArgSpec][] = [
+  [['review'], REVIEW_ARGS],
+  [['show'], SHOW_ARGS],
+  [['model', 'info'], MODEL_INFO_ARGS],
+  [['cache', 'merge'], CACHE_ARGS],
+  [['make-tiny-model'], MAKE_TINY_MODEL_ARGS],
+];
+
+test('review, show, model info, cache merge, make-tiny-model: --help lists exactly the flags the parser accepts; the README names each', async () => {
+  const readme = flagsIn(await fs.readFile(path.resolve(__dirname, '../../../README.md'), 'utf8'));
+  for (const [cmd, spec] of SPECS) {
+    const accepted = new Set([...(spec.booleans ?? []), ...(spec.values ?? []), ...(spec.lists ?? [])]);
+    const listed = flagsIn((await cli([...cmd, '--help'])).out);
+    const name = cmd.join(' ');
+    assert.deepEqual([...accepted].filter((f) => !listed.has(f)).sort(), [], `${name}: accepted but not in --help`);
+    assert.deepEqual([...listed].filter((f) => !accepted.has(f)).sort(), [], `${name}: in --help but refused by the parser`);
+    assert.deepEqual([...accepted].filter((f) => !readme.has(f)).sort(), [], `${name}: accepted but not in the README`);
+  }
+});

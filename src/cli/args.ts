@@ -88,3 +88,26 @@ export interface CliIO {
   isTTY?: boolean;
   env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * A command with its own usage text: `help`, `--help` or `-h` (before a `--`) prints it (exit 0); a
+ * UsageError prints the message and the usage (exit 1, nothing written); other errors propagate.
+ */
+export function withUsage(usage: string, run: (argv: string[], io: CliIO) => Promise<number>) {
+  return async (argv: string[], io: CliIO): Promise<number> => {
+    const dashes = argv.indexOf('--');
+    if (argv[0] === 'help' || argv.slice(0, dashes < 0 ? undefined : dashes).some((x) => x === '--help' || x === '-h')) {
+      io.out(usage + '\n');
+      return 0;
+    }
+    try {
+      return await run(argv, io);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.err(`error: ${e.message}\n${usage}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  };
+}

@@ -43,12 +43,15 @@ const USAGE_ONLY: Record<string, string> = { review: REVIEW_USAGE, show: SHOW_US
 
 export async function main(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   const [cmd, ...args] = argv;
-  // -h is --help everywhere (before a `--`).
+  // --help or -h anywhere before a `--` prints the command's help.
   const dashes = args.indexOf('--');
-  const rest = args.map((a, i) => (a === '-h' && (dashes < 0 || i < dashes) ? '--help' : a));
-  if (cmd && USAGE_ONLY[cmd] && rest.slice(0, dashes < 0 ? undefined : dashes).includes('--help')) {
-    io.out(USAGE_ONLY[cmd] + '\n');
-    return 0;
+  let rest = args;
+  if (cmd && args.slice(0, dashes < 0 ? undefined : dashes).some((a) => a === '--help' || a === '-h')) {
+    if (USAGE_ONLY[cmd]) {
+      io.out(USAGE_ONLY[cmd] + '\n');
+      return 0;
+    }
+    rest = ['--help']; // anywhere in the line: the command's own help
   }
   try {
     switch (cmd) {

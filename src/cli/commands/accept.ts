@@ -7,7 +7,7 @@ import type { ClassifierKind } from '../../core/types';
 import { parseSeed } from '../../core/audit/prng';
 import { certifyState } from '../../core/certify/certify';
 import { autoAccept, undoAutoAccept } from '../../core/certify/autoAccept';
-import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
 import { describeState, loadGroup, maxErrorFlag, resolveSample } from './certify';
 
 export const ACCEPT_USAGE = `usage: image-triage accept <folder> --auto --max-error E [--classifier zero-shot|vlm] [--threshold T] [--seed S] [--json]
@@ -78,18 +78,4 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export async function acceptCommand(argv: string[], io: CliIO): Promise<number> {
-  try {
-    if (argv[0] === '--help' || argv[0] === 'help') {
-      io.out(ACCEPT_USAGE + '\n');
-      return 0;
-    }
-    return await run(argv, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\n${ACCEPT_USAGE}\n`);
-      return 1;
-    }
-    throw e;
-  }
-}
+export const acceptCommand = withUsage(ACCEPT_USAGE, run);

@@ -10,7 +10,7 @@ import { parseCategories } from '../../core/categories';
 import { defaultCacheDir } from '../../core/cacheDir';
 import type { Dtype } from '../../classifiers/config';
 import { ADAPTER_FOLDS, MIN_LABELS_PER_CATEGORY, adaptFolder, recordedCheckpoint } from '../../classifiers/zeroShot/adaptFolder';
-import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 
 export const ADAPT_USAGE = `usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--seed S] [--categories <file>] [--model <id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>]
   Fits a linear adapter on the folder's human labels (reviews, and audit verdicts naming the right
@@ -75,18 +75,4 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export async function adaptCommand(argv: string[], io: CliIO): Promise<number> {
-  try {
-    if (argv[0] === '--help' || argv[0] === 'help') {
-      io.out(ADAPT_USAGE + '\n');
-      return 0;
-    }
-    return await run(argv, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\n${ADAPT_USAGE}\n`);
-      return 1;
-    }
-    throw e;
-  }
-}
+export const adaptCommand = withUsage(ADAPT_USAGE, run);

@@ -22,7 +22,7 @@ import {
   type CertifyImage,
   type CertifyState,
 } from '../../core/certify/certify';
-import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 
 export const CERTIFY_USAGE = `usage: image-triage certify <folder> --max-error E [--classifier zero-shot|vlm] [--threshold T] [--size N] [--seed S] [--json]
   Certifies that at most E (e.g. 0.02) of the unreviewed images at or above a score threshold have the
@@ -138,18 +138,4 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export async function certifyCommand(argv: string[], io: CliIO): Promise<number> {
-  try {
-    if (argv[0] === '--help' || argv[0] === 'help') {
-      io.out(CERTIFY_USAGE + '\n');
-      return 0;
-    }
-    return await run(argv, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\n${CERTIFY_USAGE}\n`);
-      return 1;
-    }
-    throw e;
-  }
-}
+export const certifyCommand = withUsage(CERTIFY_USAGE, run);

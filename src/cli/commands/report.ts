@@ -12,7 +12,7 @@ import { defaultCacheDir } from '../../core/cacheDir';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
 import { writeReportFile } from '../../core/audit/reportFiles';
-import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
 import { GATE_FIELDS, GateSyntaxError, describeFailure, evaluateGate, parseGate, type GateCondition } from '../../core/audit/gate';
 import { reportProbe } from './reportProbe';
 
@@ -94,18 +94,4 @@ async function emit(report: ReturnType<typeof buildReport>, format: (typeof FORM
   return 0;
 }
 
-export async function reportCommand(args: string[], io: CliIO): Promise<number> {
-  try {
-    if (args[0] === '--help' || args[0] === 'help') {
-      io.out(REPORT_USAGE + '\n');
-      return 0;
-    }
-    return await run(args, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\n${REPORT_USAGE}\n`);
-      return 1;
-    }
-    throw e;
-  }
-}
+export const reportCommand = withUsage(REPORT_USAGE, run);

@@ -1,4 +1,5 @@
-// Every command the top-level --help lists answers `<cmd> --help` (and `-h`) with its usage and exit 0,
+// Every command the top-level --help lists answers `<cmd> --help` (and `-h`, and --help after other
+// arguments) with its usage and exit 0,
 // sub-commands included (`model info --help`, `cache merge --help`); for the commands whose parser
 // spec is exported, the flags in that help are exactly the flags the parser accepts, and the README
 // names each (classify has its own, deeper test in classifyFlags.test.ts).
@@ -16,15 +17,15 @@ import { MAKE_TINY_MODEL_ARGS } from '../../../src/cli/commands/makeTinyModel';
 
 const flagsIn = (text: string) => new Set([...text.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]));
 
-test('every command in image-triage --help answers <cmd> --help and -h with its usage, exit 0', async () => {
+test('every command in image-triage --help answers <cmd> --help, -h, or --help after other arguments with its usage, exit 0', async () => {
   const top = await cli(['--help']);
   assert.equal(top.code, 0);
   const commands = [...new Set([...top.out.matchAll(/usage: image-triage ([a-z-]+(?: (?:info|merge))?)/g)].map((m) => m[1]))];
   for (const c of ['classify', 'review', 'search', 'show', 'audit', 'certify', 'accept', 'adapt', 'report', 'export', 'model info', 'eval', 'cache merge', 'make-tiny-model'])
     assert.ok(commands.includes(c), `${c} is in the top-level help (found ${commands.join(', ')})`);
   for (const c of commands) {
-    for (const h of ['--help', '-h']) {
-      const r = await cli([...c.split(' '), h]);
+    for (const h of [['--help'], ['-h'], ['some-folder', '--json', '--help']]) {
+      const r = await cli([...c.split(' '), ...h]);
       assert.equal(r.code, 0, `${c} ${h}: ${r.err}`);
       assert.match(r.out, new RegExp(`usage: image-triage ${c}`), `${c} ${h}`);
       assert.equal(r.err, '', `${c} ${h}`);

@@ -29,7 +29,7 @@ export interface RescoreHost {
   withProgress<T>(title: string, fn: (report: (done: number, total: number) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
   /** The panel's own sidecar writes (not "changed on disk by someone else"). */
   ownWrites<T>(fn: () => Promise<T>): Promise<T>;
-  /** The saved categories changed (a panel edit was applied): the panel shows the new ones. */
+  /** The categories were applied (a panel edit, or a saved file that renamed or added some): the panel shows them. */
   categoriesChanged(set: CategorySet): void;
 }
 
@@ -187,7 +187,7 @@ export class RescorePreviewer {
         }),
       ),
     );
-    if (p.preview.edit) this.host.categoriesChanged(set);
+    this.host.categoriesChanged(set);
     this.host.post({ type: 'rescorePreview', preview: null });
     this.host.log.info(`Live re-scoring applied in ${this.host.session.root}: ${JSON.stringify(out)}`);
     return out;

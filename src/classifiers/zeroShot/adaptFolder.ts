@@ -33,6 +33,8 @@ export interface AdaptOptions {
   cacheDir: string;
   model?: string;
   dtype?: Dtype;
+  /** --encoder-url: the towers run on that Open Inference Protocol server. */
+  encoderUrl?: string;
   seed?: number;
   /** Fit and report only. */
   dryRun?: boolean;
@@ -82,7 +84,7 @@ export async function adaptFolder(images: readonly AdaptImage[], o: AdaptOptions
         `(need ${MIN_LABELS_PER_CATEGORY} per category; ${labels.length} labels in all). Review or audit more images of those categories.`,
     );
   }
-  const classifier = await createZeroShotClassifier({ kind: 'zero-shot', model, dtype, cacheDir: o.cacheDir });
+  const classifier = await createZeroShotClassifier({ kind: 'zero-shot', model, dtype, cacheDir: o.cacheDir, encoderUrl: o.encoderUrl });
   try {
     const key = { model: classifier.info.checkpoint, revision: classifier.info.revision, dtype: classifier.info.dtype };
     const keyed = (list: readonly AdaptImage[]) => list as unknown as ZeroShotKeyed[];

@@ -10,9 +10,11 @@ import { parseCategories } from '../../core/categories';
 import { defaultCacheDir } from '../../core/cacheDir';
 import type { Dtype } from '../../classifiers/config';
 import { ADAPTER_FOLDS, MIN_LABELS_PER_CATEGORY, adaptFolder, recordedCheckpoint } from '../../classifiers/zeroShot/adaptFolder';
+import { encoderUrlFromFlags } from '../classifierFlags';
 import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 
 export const ADAPT_USAGE = `usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--seed S] [--categories <file>] [--model <id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>]
+         [--encoder-url <url> [--send-images]]
   Fits a linear adapter on the folder's human labels (reviews, and audit verdicts naming the right
   category) and its cached image embeddings: logistic regression in the checkpoint's own logit space,
   started at and shrunk towards the zero-shot text prototypes. Reports ${ADAPTER_FOLDS}-fold cross-validated
@@ -20,10 +22,11 @@ export const ADAPT_USAGE = `usage: image-triage adapt <folder> [--json] [--dry-r
   then re-scores the unreviewed images: their checkpoint becomes <base>+adapter:<hash>. Needs at least
   ${MIN_LABELS_PER_CATEGORY} labels per category; applies only when the adapter beats zero-shot (--force to apply anyway),
   --dry-run never applies. Defaults: the checkpoint recorded in the folder's predictions. Re-classifying
-  with the base checkpoint undoes it.`;
+  with the base checkpoint undoes it. --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL): the prompts and any image
+  without a cached embedding are encoded on that Open Inference Protocol server, as classify --encoder-url does.`;
 
 async function run(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['json', 'dry-run', 'force'], values: ['model', 'dtype', 'cache-dir', 'categories', 'seed'] });
+  const a = parseArgs(argv, { booleans: ['json', 'dry-run', 'force', 'send-images'], values: ['model', 'dtype', 'cache-dir', 'categories', 'seed', 'encoder-url'] });
   if (a.positionals.length !== 1) throw new UsageError('adapt takes one folder');
   const root = path.resolve(a.positionals[0]);
   const st = await fs.stat(root).catch(() => null);
@@ -37,6 +40,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { set } = parseCategories(text, catFile);
   if (set.mode !== 'single_label') throw new UsageError('adapt learns one category per image: it needs a single_label categories file');
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(io.env);
+  const encoderUrl = encoderUrlFromFlags(a, io.env);
   const images = await indexFolder(root);
   if (!flag(a, 'model') && !recordedCheckpoint(images)) throw new UsageError('no zero-shot predictions in the folder: classify it first (or pass --model)');
   const r = await adaptFolder(images, {
@@ -44,6 +48,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     cacheDir,
     model: flag(a, 'model'),
     dtype: choiceFlag<Dtype>(a, 'dtype', ['fp32', 'q8', 'fp16']),
+    encoderUrl,
     seed,
     dryRun: has(a, 'dry-run'),
     force: has(a, 'force'),

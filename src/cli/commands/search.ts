@@ -10,20 +10,23 @@ import { createZeroShotClassifier, type ZeroShotClassifier } from '../../classif
 import { folderCheckpoint, folderMatrix, openStores } from '../../classifiers/zeroShot/folderEmbeddings';
 import type { EmbeddingKey } from '../../classifiers/zeroShot/embeddingCache';
 import { folderTemplates, rank, textQueryVector } from '../../classifiers/zeroShot/search';
+import { encoderUrlFromFlags } from '../classifierFlags';
 import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
 
 export const SEARCH_USAGE = `usage: image-triage search <folder> "<text>" | --like <image> [--top N] [--json]
-         [--model <hub id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>]
+         [--model <hub id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>] [--encoder-url <url> [--send-images]]
   Ranks the folder's images by cosine between their cached embeddings and the query (the text through
   the categories' prompt templates, or the --like image's embedding). No image is re-encoded; images
-  without an embedding are reported. --model/--dtype default to the checkpoint of the folder's predictions.`;
+  without an embedding are reported. --model/--dtype default to the checkpoint of the folder's predictions.
+  --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL): the query (and an uncached --like image) is encoded on that
+  Open Inference Protocol server, as classify --encoder-url does.`;
 
 export async function searchCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help') {
     io.out(SEARCH_USAGE + '\n');
     return 0;
   }
-  const a = parseArgs(argv, { booleans: ['json'], values: ['top', 'like', 'model', 'dtype', 'cache-dir', 'revision'] });
+  const a = parseArgs(argv, { booleans: ['json', 'send-images'], values: ['top', 'like', 'model', 'dtype', 'cache-dir', 'revision', 'encoder-url'] });
   const [folder, text, ...extra] = a.positionals;
   const like = flag(a, 'like');
   if (!folder || extra.length || (text === undefined) === (like === undefined)) throw new UsageError('search takes a folder and either a query text or --like <image>');
@@ -31,6 +34,7 @@ export async function searchCommand(argv: string[], io: CliIO): Promise<number> 
   const root = path.resolve(folder);
   if (!(await fs.stat(root).catch(() => null))?.isDirectory()) throw new UsageError(`${folder} is not a folder`);
   const top = intFlag(a, 'top', 1, 1_000_000) ?? 10;
+  const encoderUrl = encoderUrlFromFlags(a, io.env);
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(io.env);
   const images = await indexFolder(root);
   const recorded = folderCheckpoint(images);
@@ -41,7 +45,7 @@ export async function searchCommand(argv: string[], io: CliIO): Promise<number> 
   const revision = flag(a, 'revision') ?? (same && recorded!.dtype === dtype ? recorded!.revision : undefined);
 
   let classifier: ZeroShotClassifier | undefined;
-  const load = async () => (classifier ??= await createZeroShotClassifier({ kind: 'zero-shot', model, dtype, cacheDir, revision }));
+  const load = async () => (classifier ??= await createZeroShotClassifier({ kind: 'zero-shot', model, dtype, cacheDir, revision, encoderUrl }));
   try {
     let query: Float32Array | undefined;
     let exclude: string | undefined;

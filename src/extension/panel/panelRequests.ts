@@ -33,6 +33,8 @@ export interface PanelRequestHost extends ClusterHost {
   /** The folder's zero-shot model (search) and the live re-scoring preview. */
   readonly model: FolderModel;
   readonly rescorePreview: RescorePreviewer;
+  /** Runs fn with the file watcher told that sidecar changes meanwhile are the panel's own writes. */
+  ownWrites?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Codes for the errors the sessions throw (RequestErrors carry their own). */
@@ -58,7 +60,23 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
       host.auditChanged();
     }
   };
-  const trust = trustActionHandlers({ root: host.session.root, storageDir: host.storageDir, log: host.log });
+  // The panel's own sidecar writes (auto-accept, its undo) are re-read into the session at once, as a
+  // decision's are: the watcher then finds nothing new in them, so no "changed on disk" notice.
+  const wrote = async (relPaths: readonly string[]): Promise<void> => {
+    const changed = [];
+    for (const rel of relPaths) {
+      const s = await host.session.refreshFromDisk(path.join(host.session.root, rel) + SIDECAR_SUFFIX).catch(() => null);
+      if (s) changed.push(s);
+    }
+    if (changed.length) host.post({ type: 'upsert', images: changed, external: false });
+  };
+  const trust = trustActionHandlers({
+    root: host.session.root,
+    storageDir: host.storageDir,
+    log: host.log,
+    wrote,
+    ...(host.ownWrites ? { ownWrites: <T>(fn: () => Promise<T>) => host.ownWrites!(fn) } : {}),
+  });
   const inputs = () => trustInputs(host.session.all(), path.join(host.storageDir, 'embeddings'));
 
   return {

@@ -192,6 +192,7 @@ export class ReviewPanel implements vscode.Disposable {
       get rescorePreview() {
         return panel.explore.rescore;
       },
+      ownWrites: (fn) => this.ownWrites(fn),
     });
     return new Endpoint({
       known: () => ({

@@ -23,6 +23,13 @@ export interface TrustActionsHost {
   /** The extension's model cache dir (embeddings in its "embeddings"). */
   readonly storageDir: string;
   readonly log: { info(s: string): void };
+  /**
+   * The sidecars (paths relative to the root) this host just wrote: the panel records them as its own
+   * writes (re-reads them into its session), so its file watcher does not report them as changed on disk.
+   */
+  wrote?(relPaths: readonly string[]): Promise<void>;
+  /** Runs fn with the panel's watcher told that sidecar changes meanwhile are the panel's own. */
+  ownWrites?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 async function categories(root: string): Promise<CategorySet> {
@@ -46,6 +53,7 @@ type TrustHandlers = Pick<RequestHandlers, 'trustState' | 'certifyDraw' | 'autoA
 
 export function trustActionHandlers(host: TrustActionsHost): TrustHandlers {
   const root = host.root;
+  const own = <T>(fn: () => Promise<T>): Promise<T> => (host.ownWrites ? host.ownWrites(fn) : fn());
   return {
     trustState: (m) => stateOf(root, m.maxError),
     certifyDraw: async (m) => {
@@ -77,14 +85,22 @@ export function trustActionHandlers(host: TrustActionsHost): TrustHandlers {
       const ref = g ? samplesOf(images, g)[0] : undefined;
       const s = g && ref ? certifyState(images, g, ref, m.maxError) : null;
       if (!s?.certified) return { runId: null, accepted: 0, refused: `Nothing is certified at ≤ ${m.maxError}: nothing was changed.` };
-      const r = await autoAccept(root, images, s);
+      const r = await own(async () => {
+        const out = await autoAccept(root, images, s);
+        await host.wrote?.(out.accepted);
+        return out;
+      });
       host.log.info(`Auto-accept ${r.run_id}: ${r.accepted.length} image(s) at or above ${s.threshold} in ${root}`);
       return { runId: r.run_id, accepted: r.accepted.length };
     },
     autoAcceptUndo: async (m) => {
       let r;
       try {
-        r = await undoAutoAccept(root, m.runId);
+        r = await own(async () => {
+          const out = await undoAutoAccept(root, m.runId);
+          await host.wrote?.(out.restored);
+          return out;
+        });
       } catch (e) {
         return { restored: 0, changed: [], refused: (e as Error).message };
       }

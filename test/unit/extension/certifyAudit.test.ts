@@ -33,6 +33,8 @@ async function panelHost(n: number) {
   const audit = new AuditSession(session);
   const posted: HostMessage[] = [];
   const post = (m: HostMessage) => posted.push(structuredClone(m));
+  // As the panel's: while > 0, its file watcher takes sidecar changes for the panel's own.
+  const own = { writing: 0, calls: 0 };
   const requests = panelRequests({
     ...noModelExplore(session, path.join(root, '.storage'), (m) => posted.push(m)),
     session,
@@ -46,6 +48,15 @@ async function panelHost(n: number) {
     categoriesFile: async () => path.join(root, 'categories.json'),
     display: (f) => path.basename(f),
     rescore: () => false,
+    ownWrites: async (fn) => {
+      own.writing++;
+      own.calls++;
+      try {
+        return await fn();
+      } finally {
+        own.writing--;
+      }
+    },
   });
   const endpoint = new Endpoint({
     known: () => ({ image: (id) => session.unknownIds([id]).length === 0, category: (c) => COLOURS.includes(c) }),
@@ -63,7 +74,19 @@ async function panelHost(n: number) {
     await endpoint.receive({ ...m, requestId });
     return posted.filter((x): x is ResponseMessage => x.type === 'response').find((r) => r.requestId === requestId)!;
   };
-  return { root, session, audit, posted, send };
+  /**
+   * What the panel's watcher would report as changed on disk if it fired now for every sidecar:
+   * applyExternal re-reads each into the session and reports those that differ from what it holds.
+   */
+  const externalNow = async (): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const f of (await fs.readdir(root)).filter((f) => f.endsWith('.labels.json'))) {
+      const s = await session.refreshFromDisk(path.join(root, f));
+      if (s && own.writing === 0) ids.push(s.id);
+    }
+    return ids.sort();
+  };
+  return { root, session, audit, posted, send, own, externalNow };
 }
 
 test('the dashboard draw becomes the audit sample; category-only verdicts certify it', async () => {
@@ -117,4 +140,37 @@ test('the host refuses a verdict without an evidence verdict on a VLM unit, and 
     assert.equal(!r.ok && r.error.code, 'invalid');
   }
   assert.equal(await fs.readFile(path.join(h.root, `${unit.id}.labels.json`), 'utf8'), before, 'nothing written');
+});
+
+test("the panel's own auto-accept and its undo are not reported as changed on disk; an external edit is", async () => {
+  const h = await panelHost(6);
+  const drawn = await h.send({ type: 'certifyDraw', maxError: 0.6 });
+  for (const u of h.audit.state()!.items) assert.ok((await h.send({ type: 'auditVerdict', id: u.id, classifier: 'zero-shot', categoryCorrect: true })).ok);
+  assert.ok(drawn.ok);
+  assert.deepEqual(await h.externalNow(), [], 'the draw and the verdicts are the panel\'s own');
+
+  h.posted.length = 0;
+  const acc = await h.send({ type: 'autoAccept', maxError: 0.6 });
+  const r = acc.ok ? (acc.result as { runId: string | null; accepted: number }) : null;
+  assert.ok(r?.runId && r.accepted > 0, JSON.stringify(acc));
+  assert.deepEqual(await h.externalNow(), [], 'no "changed on disk" after the panel\'s own auto-accept');
+  assert.equal(h.own.calls, 1, 'written inside ownWrites (the watcher, firing meanwhile, takes them as the panel\'s)');
+  // The grid learns the new statuses from the host as its own (external: false).
+  const up = h.posted.filter((m) => m.type === 'upsert');
+  assert.ok(up.length && up.every((m) => m.type === 'upsert' && !m.external));
+  const accepted = up.flatMap((m) => (m.type === 'upsert' ? m.images : [])).filter((i) => i.status === 'auto-accepted');
+  assert.equal(accepted.length, r!.accepted);
+  assert.equal(h.session.all().filter((i) => i.sidecar?.review.status === 'auto-accepted').length, r!.accepted);
+
+  const undone = await h.send({ type: 'autoAcceptUndo', runId: r!.runId });
+  assert.ok(undone.ok && (undone.result as { restored: number }).restored === r!.accepted, JSON.stringify(undone));
+  assert.deepEqual(await h.externalNow(), [], 'no "changed on disk" after the panel\'s own undo');
+  assert.equal(h.own.calls, 2);
+  assert.equal(h.session.all().filter((i) => i.sidecar?.review.status === 'auto-accepted').length, 0);
+
+  // Someone else (the CLI, git) edits a sidecar: that one is still reported.
+  const file = path.join(h.root, 'img5.png');
+  const sc = (await readSidecar(file))!;
+  await writeSidecar(file, { ...sc, review: { ...sc.review, note: 'edited outside the panel' } });
+  assert.deepEqual(await h.externalNow(), ['img5.png']);
 });

@@ -6,7 +6,7 @@ import type { Classifier, LoadProgress } from '../core/classifier';
 import type { Settings } from './settings';
 import { resolveModelSetting } from './modelSetting';
 import { getVlmApiKey } from './vlmAccess';
-import { endpointDestination, lmDestination, type Destination } from './consent';
+import { bothDestinations, endpointDestination, lmDestination, type Destination } from './consent';
 import type { LmApi, LmChatModel } from './lmApi';
 import { createLmBackend } from './lmBackend';
 import { findLmModel, lmCheckpoint } from './lmModels';
@@ -70,12 +70,21 @@ export class ClassifierProvider implements vscode.Disposable {
    * zero-shot classifier (it runs here). Throws a SetupError when the VLM settings cannot work.
    */
   async destination(s: Settings): Promise<Destination | undefined> {
-    if (s.classifier === 'zero-shot') {
-      if (!s.encoderUrl) return undefined;
-      const dest = endpointDestination(s.encoderUrl);
-      if (!dest) throw new SetupError(`imageTriage.encoderUrl "${s.encoderUrl}" is not an http(s) URL. Set it to an Open Inference Protocol server (Triton, KServe), e.g. http://localhost:8000, or clear it to run the model here.`, 'imageTriage.encoderUrl');
-      return { ...dest, key: `encoder:${dest.key}`, detail: `The zero-shot classifier sends every image's preprocessed pixels to the encoder server ${dest.name} (imageTriage.encoderUrl).` };
-    }
+    const encoder = this.encoderDestination(s);
+    if (s.classifier === 'zero-shot') return encoder;
+    const vlm = await this.vlmDestination(s);
+    // cascade with an encoder server elsewhere: the images go to both, so the question names both.
+    return s.classifier === 'cascade' ? bothDestinations(vlm, encoder) : vlm;
+  }
+
+  private encoderDestination(s: Settings): Destination | undefined {
+    if (!s.encoderUrl) return undefined;
+    const dest = endpointDestination(s.encoderUrl);
+    if (!dest) throw new SetupError(`imageTriage.encoderUrl "${s.encoderUrl}" is not an http(s) URL. Set it to an Open Inference Protocol server (Triton, KServe), e.g. http://localhost:8000, or clear it to run the model here.`, 'imageTriage.encoderUrl');
+    return { ...dest, key: `encoder:${dest.key}`, detail: `The zero-shot classifier sends every image's preprocessed pixels to the encoder server ${dest.name} (imageTriage.encoderUrl).` };
+  }
+
+  private async vlmDestination(s: Settings): Promise<Destination> {
     if (s.vlm.provider === 'vscode-lm') return lmDestination((await this.lmModel(s)).model);
     this.checkEndpoint(s);
     const dest = endpointDestination(s.vlm.baseUrl);

@@ -13,6 +13,16 @@ export interface Destination {
   local: boolean;
 }
 
+/**
+ * A run whose images go to two places (cascade: the VLM and an encoder server): one question naming
+ * each place that is not on this machine; agreeing once covers that pair only.
+ */
+export function bothDestinations(vlm: Destination, encoder: Destination | undefined): Destination {
+  if (!encoder || encoder.local) return vlm;
+  if (vlm.local) return encoder;
+  return { key: `${vlm.key}+${encoder.key}`, name: `${vlm.name} and ${encoder.name}`, detail: `${vlm.detail} ${encoder.detail}`, local: false };
+}
+
 /** The part of vscode.Memento the decision uses. */
 export interface ConsentStore {
   get<T>(key: string, defaultValue: T): T;

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bothDestinations,
   CONSENT_KEY,
   decideConsent,
   endpointDestination,
@@ -136,4 +137,18 @@ test('the cascade asks with the number of uncertain images it will send, and say
   assert.equal(ask.asked[0].message, 'Send 1 image from "photos" to https://api.openai.com?');
   assert.ok(ask.asked[0].detail.startsWith(why), ask.asked[0].detail);
   assert.match(ask.asked[0].detail, /uploads every image to https:\/\/api\.openai\.com\/v1/);
+});
+
+test('cascade with an encoder server elsewhere: the question names both the VLM endpoint and the encoder server', () => {
+  const vlm = endpointDestination('https://vlm.example.com/v1')!;
+  const encLocal = { ...endpointDestination('http://127.0.0.1:8000')!, key: 'encoder:local' };
+  const encFar = { ...endpointDestination('http://triton.internal:8000')!, key: 'encoder:far', detail: 'Pixels go to the encoder server.' };
+  assert.equal(bothDestinations(vlm, undefined), vlm);
+  assert.equal(bothDestinations(vlm, encLocal), vlm, 'an encoder on this machine adds nothing to ask');
+  const both = bothDestinations(vlm, encFar);
+  assert.equal(both.local, false);
+  assert.match(both.name, /vlm\.example\.com.* and .*triton\.internal:8000/);
+  assert.match(both.detail, /Pixels go to the encoder server\./);
+  assert.notEqual(both.key, vlm.key, 'agreeing to the VLM alone does not cover the encoder server');
+  assert.equal(bothDestinations(endpointDestination('http://localhost:11434/v1')!, encFar), encFar, 'a local VLM: only the encoder server is asked about');
 });

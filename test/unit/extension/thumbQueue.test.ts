@@ -9,6 +9,14 @@ function deferred() {
   return { promise, resolve, reject };
 }
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+/** Waits on state, not on time: a loaded machine may run the queue's flush timer late. */
+async function until(cond: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await tick(5);
+  }
+}
 
 test('a newer request replaces what is still waiting; at most `concurrency` run at once', async () => {
   const started: string[] = [];
@@ -36,7 +44,7 @@ test('a newer request replaces what is still waiting; at most `concurrency` run 
   assert.deepEqual(started, ['a', 'b', 'x', 'y']);
   jobs.get('x')!.resolve('uri-x');
   jobs.get('y')!.resolve('uri-y');
-  await tick(20);
+  await until(() => delivered.length === 4, 'all four results');
   assert.deepEqual(
     delivered.sort((p, q2) => p.id.localeCompare(q2.id)),
     [{ id: 'a', uri: 'uri-a' }, { id: 'b', error: 'broken image' }, { id: 'x', uri: 'uri-x' }, { id: 'y', uri: 'uri-y' }],
@@ -48,7 +56,8 @@ test('results are batched, and nothing is delivered after dispose', async () => 
   const batches: ThumbResult[][] = [];
   const q = new ThumbQueue(async (id) => `u-${id}`, (items) => batches.push(items), 4, 10);
   q.request(['a', 'b', 'c']);
-  await tick(30);
+  await until(() => batches.length > 0, 'the first batch');
+  await tick(30); // a second batch would come within one flush interval
   assert.equal(batches.length, 1);
   assert.equal(batches[0].length, 3);
   q.request(['d']);

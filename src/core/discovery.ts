@@ -4,9 +4,11 @@
 //  - an image is a file whose extension is in IMAGE_EXTENSIONS, compared case-insensitively (.JPG counts);
 //  - names starting with "." (hidden files and folders) and folders named node_modules are skipped;
 //    sidecars (`*.labels.json`) are not images by extension, so they are never listed;
-//  - symbolic links to files and folders are followed. Every folder is entered at most once, keyed by its
-//    real path, so link loops terminate and a folder reachable twice is listed once. Real folders are
-//    walked before linked ones, so an image inside the tree keeps its own path rather than a link's;
+//  - symbolic links to files and folders inside the root are followed. A link whose real target is outside
+//    the root is not read (a `problems` entry): nothing outside the reviewed folder is read or written.
+//    Every folder is entered at most once, keyed by its real path, so link loops terminate and a folder
+//    reachable twice is listed once. Real folders are walked before linked ones, so an image inside the
+//    tree keeps its own path rather than a link's;
 //  - a broken link, an unreadable folder or a file that vanishes mid-scan becomes a `problems` entry and the
 //    scan goes on. Only the root itself failing (missing, not a folder, unreadable) throws;
 //  - results are sorted by relPath ('/'-separated) with plain code-unit comparison, so the order is the same
@@ -178,6 +180,18 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
             // keep the message without the target
           }
           listing.problems.push({ path: l.abs, message: `broken symbolic link${target} (${errorText(e)})` });
+          return;
+        }
+        if (!st.isDirectory() && !(st.isFile() && isImagePath(l.abs))) return;
+        let real: string;
+        try {
+          real = await fs.realpath(l.abs);
+        } catch (e) {
+          listing.problems.push({ path: l.abs, message: `cannot resolve symbolic link (${errorText(e)})` });
+          return;
+        }
+        if (real !== rootReal && !real.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep)) {
+          listing.problems.push({ path: l.abs, message: `symbolic link points outside the folder (-> ${real}); not read. Move or copy the images into the folder, or classify the link's target folder itself` });
           return;
         }
         if (st.isDirectory()) listing.linkedDirs.push(l);

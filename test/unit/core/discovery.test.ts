@@ -57,7 +57,7 @@ test('finds images in nested folders, sorted by relPath, skipping hidden, node_m
   }
 });
 
-test('a symlink loop terminates without duplicates; links to files and outside folders are followed', async () => {
+test('a symlink loop terminates without duplicates; links inside the folder are followed, links out of it are refused', async () => {
   const root = await tempTree({ 'photos/one.jpg': '1', 'photos/sub/two.png': '22' });
   const outside = await tempTree({ 'ext.gif': 'g', 'more/x.tif': 'x' });
   try {
@@ -67,8 +67,6 @@ test('a symlink loop terminates without duplicates; links to files and outside f
     await fs.symlink(outside, path.join(root, 'external'));
     const r = await discoverImages(root);
     assert.deepEqual(rels(r), [
-      'external/ext.gif',
-      'external/more/x.tif',
       'link-to-one.jpg',
       'photos/one.jpg',
       'photos/sub/two.png',
@@ -78,10 +76,13 @@ test('a symlink loop terminates without duplicates; links to files and outside f
     assert.deepEqual(
       r.problems.map((p) => [path.relative(root, p.path), /already scanned as "(.*)"/.exec(p.message)?.[1]]),
       [
+        ['external', undefined],
         ['photos-alias', 'photos'],
         ['photos/sub/loop', 'photos'],
       ],
     );
+    const out = r.problems.find((p) => p.path === path.join(root, 'external'))!;
+    assert.match(out.message, /^symbolic link points outside the folder \(-> .*\); not read/);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
     await fs.rm(outside, { recursive: true, force: true });

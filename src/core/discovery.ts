@@ -66,7 +66,9 @@ function codeUnitCompare(a: string, b: string): number {
 
 function errorText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}: ${err.message}` : String((e as Error)?.message ?? e);
+  // Node's messages already start with the code ("ENOENT: no such file…"): never say it twice.
+  if (err?.code && !String(err.message).startsWith(err.code)) return `${err.code}: ${err.message}`;
+  return String((e as Error)?.message ?? e);
 }
 
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */

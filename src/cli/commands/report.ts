@@ -15,14 +15,17 @@ import { writeReportFile } from '../../core/audit/reportFiles';
 import { UsageError, withUsage, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
 import { GATE_FIELDS, GateSyntaxError, describeFailure, evaluateGate, parseGate, type GateCondition } from '../../core/audit/gate';
 import { reportProbe } from './reportProbe';
+import { encoderUrlFromFlags } from '../classifierFlags';
 
 export const REPORT_USAGE =
   'usage: image-triage report <folder> [--format md|html|json] [--out <file>] [--suspects N] [--duplicates <cosine>] [--cache-dir <dir>]\n' +
   '  --duplicates lists near-duplicate pairs (cosine above the threshold, e.g. 0.95) and the clusters they join into, from the\n' +
   '  cached zero-shot image embeddings (exact, blocked matrix products in a worker thread; any folder size).\n' +
   '  md is the default. With --out and md, charts are written to <file name>-charts/ beside the report.\n' +
-  '  [--probe N [--seed S] [--model <id|dir>] [--dtype …] [--categories <file>]] runs the description-ignored probe on N images\n' +
-  '  with cached zero-shot embeddings (no image is re-encoded) and fills the report\'s probe section.\n' +
+  '  [--probe N [--seed S] [--model <id|dir>] [--dtype …] [--categories <file>] [--encoder-url <url> [--send-images]]] runs the\n' +
+  '  description-ignored probe on N images with cached zero-shot embeddings (no image is re-encoded) and fills the report\'s\n' +
+  '  probe section; with --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL) the category texts are encoded on that Open Inference\n' +
+  '  Protocol server, as classify --encoder-url does.\n' +
   '  [--fail-if "<field><op><number>[,…]"] exits 3 naming each failed condition (op: < <= > >= == !=; 5% = 0.05);\n' +
   '  a field with no data fails. Fields: ' + [...GATE_FIELDS.keys()].join(', ') + '.';
 
@@ -45,7 +48,10 @@ async function duplicates(images: IndexedImage[], dir: string, threshold: number
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir', 'fail-if', 'probe', 'seed', 'model', 'dtype', 'categories'] });
+  const a = parseArgs(args, {
+    booleans: ['send-images'],
+    values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir', 'fail-if', 'probe', 'seed', 'model', 'dtype', 'categories', 'encoder-url'],
+  });
   if (a.positionals.length !== 1) throw new UsageError('report takes one folder');
   const format = choiceFlag(a, 'format', FORMATS) ?? 'md';
   const suspects = intFlag(a, 'suspects', 0, 100000);
@@ -61,7 +67,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     throw e;
   }
   const probeSize = intFlag(a, 'probe', 1, 1000);
-  for (const f of ['seed', 'model', 'dtype', 'categories']) if (a.flags.has(f) && probeSize === undefined) throw new UsageError(`--${f} only applies with --probe N`);
+  for (const f of ['seed', 'model', 'dtype', 'categories', 'encoder-url', 'send-images']) if (a.flags.has(f) && probeSize === undefined) throw new UsageError(`--${f} only applies with --probe N`);
+  const encoderUrl = probeSize === undefined ? undefined : encoderUrlFromFlags(a, io.env);
 
   const images = await indexFolder(root);
   const dupFlag = flag(a, 'duplicates');
@@ -69,7 +76,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   if (duplicateThreshold !== undefined && !(duplicateThreshold > 0 && duplicateThreshold <= 1)) throw new UsageError('--duplicates takes a cosine threshold in (0, 1], e.g. 0.95');
   const dups = duplicateThreshold === undefined ? undefined : await duplicates(images, path.join(flag(a, 'cache-dir') ?? defaultCacheDir(io.env), 'embeddings'), duplicateThreshold, io);
   const cacheDir = flag(a, 'cache-dir') ?? defaultCacheDir(io.env);
-  const probe = probeSize === undefined ? undefined : await reportProbe(root, images, { size: probeSize, seed: intFlag(a, 'seed', 0, 2 ** 31 - 1) ?? 1, cacheDir, model: flag(a, 'model'), dtype: flag(a, 'dtype'), categories: flag(a, 'categories') }, io);
+  const probe = probeSize === undefined ? undefined : await reportProbe(root, images, { size: probeSize, seed: intFlag(a, 'seed', 0, 2 ** 31 - 1) ?? 1, cacheDir, model: flag(a, 'model'), dtype: flag(a, 'dtype'), categories: flag(a, 'categories'), encoderUrl }, io);
   const report = buildReport(images, { folder: a.positionals[0], suspectLimit: suspects, duplicates: dups, probe });
   for (const w of report.warnings) io.err(`warning: ${w}\n`);
   const code = await emit(report, format, out, io);

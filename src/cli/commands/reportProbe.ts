@@ -21,6 +21,8 @@ export interface ReportProbeOptions {
   model?: string;
   dtype?: string;
   categories?: string;
+  /** Open Inference Protocol server for the text tower (report --encoder-url). */
+  encoderUrl?: string;
 }
 
 export async function reportProbe(root: string, images: IndexedImage[], o: ReportProbeOptions, io: CliIO): Promise<ProbeResult> {
@@ -34,7 +36,7 @@ export async function reportProbe(root: string, images: IndexedImage[], o: Repor
   });
   const { set } = parseCategories(text, catFile);
   const model = o.model ?? key.model;
-  const classifier = await createZeroShotClassifier({ kind: 'zero-shot', model, dtype: (o.dtype ?? key.dtype) as Dtype, cacheDir: o.cacheDir });
+  const classifier = await createZeroShotClassifier({ kind: 'zero-shot', model, dtype: (o.dtype ?? key.dtype) as Dtype, cacheDir: o.cacheDir, encoderUrl: o.encoderUrl });
   try {
     const pool = images.filter((img) => byRelPath.has(img.relPath));
     const r = await runDescriptionProbe(pool, set, classifier, { size: o.size, seed: o.seed });

@@ -100,3 +100,32 @@ test('adapt --encoder-url fits on the server\'s prototypes like a local adapt do
   assert.equal(ra.cv.adapter.rate, la.cv.adapter.rate);
   assert.equal(ra.cv.zero_shot.rate, la.cv.zero_shot.rate);
 });
+
+test('report --probe --encoder-url encodes the category texts on the server; the probe section equals the local one', async () => {
+  const model = await tinyModel('clip');
+  const client = await towerless(model);
+  const s = await startOipServer(model, {});
+  servers.push(s);
+  const sections: unknown[] = [];
+  for (const remote of [false, true]) {
+    const [root] = await folder(8);
+    const cache = await temp('encu-rp-');
+    const enc = remote ? ['--encoder-url', s.url] : [];
+    assert.equal((await cli(['classify', root, '--model', remote ? client : model, '--cache-dir', cache, ...enc])).code, 0);
+    const probe = ['report', root, '--format', 'json', '--probe', '6', '--seed', '3', '--cache-dir', cache];
+    if (remote) {
+      const without = await cli(probe);
+      assert.notEqual(without.code, 0, 'the towerless model cannot encode the texts here');
+    }
+    const before = s.counts['infer:text_model'] ?? 0;
+    const r = await cli([...probe, ...enc]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /description probe: 6 of 8 images .*; 0 images encoded/);
+    if (remote) assert.ok((s.counts['infer:text_model'] ?? 0) > before, `the texts went to the server: ${JSON.stringify(s.counts)}`);
+    sections.push(JSON.parse(r.out).description_probe);
+  }
+  assert.deepEqual(sections[1], sections[0]);
+  const stray = await cli(['report', '.', '--encoder-url', s.url]);
+  assert.equal(stray.code, 1);
+  assert.match(stray.err, /--encoder-url only applies with --probe N/);
+});

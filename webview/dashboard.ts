@@ -157,7 +157,7 @@ export class Dashboard {
     parts.push(...agreement(r, data.charts.agreement));
     if (r.near_duplicates) {
       const d = r.near_duplicates;
-      parts.push(h('h3', {}, 'Near duplicates'), h('p', {}, `${d.pairs.length} pairs with cosine ≥ ${d.threshold}, ${d.different_labels} with different human labels. Filter them in the Images view (Label issues → Near duplicates).`));
+      parts.push(h('h3', {}, 'Near duplicates'), h('p', {}, `${d.pairs.length} pairs with cosine ≥ ${d.threshold}, ${d.different_labels} with different human labels. Filter them in the Images view (Label issues → Near duplicates).${d.search?.method === 'ivf' ? ` Approximate search (IVF index, ${d.search.cells} cells, ${d.search.nprobe} probed per image): a pair can be missed.` : ''}`));
     }
     replace(this.body, ...parts);
   }

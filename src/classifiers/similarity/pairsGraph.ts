@@ -18,3 +18,18 @@ export function pairsAboveModel(): Uint8Array {
   g.output('cos', cos, DT.FLOAT, ['k']);
   return Buffer.concat(g.toModel().parts);
 }
+
+/**
+ * The IVF index's assignment: the `k` nearest centroids of each row (Gemm, then TopK on the scores),
+ * largest first. Rows and centroids are normalised, so the largest dot product is the nearest.
+ */
+export function nearestCellsModel(): Uint8Array {
+  const g = new GraphBuilder('nearest_cells');
+  const a = g.input('a', DT.FLOAT, ['m', 'd']);
+  const c = g.input('c', DT.FLOAT, ['k', 'd']);
+  const k = g.input('k', DT.INT64, [1]);
+  const s = g.op('Gemm', [a, c], { transB: 1 });
+  const [, idx] = g.opN('TopK', [s, k], 2, { axis: 1, largest: 1, sorted: 1 });
+  g.output('idx', idx, DT.INT64, ['m', 'p']);
+  return Buffer.concat(g.toModel().parts);
+}

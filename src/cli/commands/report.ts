@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { indexFolder, type IndexedImage } from '../../core/folderIndex';
 import { folderMatrix } from '../../classifiers/zeroShot/folderEmbeddings';
 import { folderNearDuplicates } from '../../classifiers/similarity/nearDuplicates';
-import type { NearDuplicates } from '../../core/audit/labelIssues';
+import { describeSearch, type NearDuplicates } from '../../core/audit/labelIssues';
 import { defaultCacheDir } from '../../core/cacheDir';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
@@ -43,7 +43,7 @@ async function duplicates(images: IndexedImage[], dir: string, threshold: number
     },
   });
   if (io.isTTY && shown >= 0) io.err('\n');
-  io.err(`near duplicates: ${d.pairs.length} pairs in ${d.clusters.length} clusters (${d.seconds.toFixed(1)} s)\n`);
+  io.err(`near duplicates: ${d.pairs.length} pairs in ${d.clusters.length} clusters (${d.seconds.toFixed(1)} s). ${describeSearch(d.search)}\n`);
   return d;
 }
 

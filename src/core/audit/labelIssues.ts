@@ -123,6 +123,21 @@ export interface NearDuplicates {
   pairs: DuplicatePair[];
   /** Images joined by chains of pairs (union-find), each sorted, largest cluster first. */
   clusters: string[][];
+  /** How the pairs were found: exactly, or by an IVF index (approximate; a pair can be missed). */
+  search?: DuplicateSearchMethod;
+}
+
+export interface DuplicateSearchMethod {
+  method: 'exact' | 'ivf';
+  /** IVF: cells of the index and cells probed per image. */
+  cells?: number;
+  nprobe?: number;
+}
+
+/** One line on how the pairs were found, for the report and the CLI. */
+export function describeSearch(s: DuplicateSearchMethod | undefined): string {
+  if (!s || s.method === 'exact') return 'Exact search (every pair compared).';
+  return `Approximate search (IVF index: ${s.cells} cells, each image compared with the images of its ${s.nprobe} nearest cells); a pair can be missed.`;
 }
 
 /** Decided human labels by id, for marking pairs labelled differently. */

@@ -106,8 +106,8 @@ export function buildReport(images: readonly ReportImage[], opts: ReportOptions 
     warnings,
   };
   if (opts.duplicates) {
-    const { threshold, pairs, clusters } = opts.duplicates;
-    report.near_duplicates = { threshold, pairs, different_labels: pairs.filter((p) => p.different_labels).length, clusters };
+    const { threshold, pairs, clusters, search } = opts.duplicates;
+    report.near_duplicates = { threshold, pairs, different_labels: pairs.filter((p) => p.different_labels).length, clusters, ...(search && { search }) };
   }
   if (opts.probe) {
     report.description_probe = opts.probe;

@@ -1,6 +1,7 @@
 // The trust report's layout as plain blocks (headings, paragraphs, tables, charts). Text here is
 // raw; the Markdown and HTML renderers escape it. Both renderers share this one layout, so they show
 // the same numbers.
+import { describeSearch } from './labelIssues';
 import type { Proportion } from './stats';
 import type { GroupReport, TrustReport } from './reportTypes';
 import { reportCharts, groupName, type Chart } from './reportCharts';
@@ -134,7 +135,7 @@ export function reportBlocks(r: TrustReport, charts = reportCharts(r)): Block[] 
   const d = r.near_duplicates;
   if (d) {
     b.push({ kind: 'h', level: 2, text: 'Near duplicates' });
-    b.push({ kind: 'p', text: `${d.pairs.length} pair(s) with embedding cosine ≥ ${d.threshold} in ${d.clusters?.length ?? 0} cluster(s) (images joined by chains of pairs); ${d.different_labels} pair(s) with different human labels.` });
+    b.push({ kind: 'p', text: `${d.pairs.length} pair(s) with embedding cosine ≥ ${d.threshold} in ${d.clusters?.length ?? 0} cluster(s) (images joined by chains of pairs); ${d.different_labels} pair(s) with different human labels. ${describeSearch(d.search)}` });
     if (d.clusters?.length) b.push({ kind: 'table', head: ['Cluster', 'Images', 'Members'], rows: d.clusters.slice(0, 50).map((c, i) => [String(i + 1), String(c.length), c.slice(0, 8).join(', ') + (c.length > 8 ? ', …' : '')]) });
     if (d.pairs.length) b.push({ kind: 'table', head: ['Image A', 'Image B', 'Cosine', 'Different labels'], rows: d.pairs.map((p) => [p.a, p.b, p.cosine.toFixed(3), p.different_labels ? 'yes' : 'no']) });
   }

@@ -2,7 +2,7 @@
 // number: rates with their Wilson interval bounds (rate, lower, upper), n and k.
 import type { ClassifierKind, Confidence } from '../types';
 import type { ConfusionMatrix, Kappa, Proportion } from './stats';
-import type { DuplicatePair, SuspectLabel } from './labelIssues';
+import type { DuplicatePair, DuplicateSearchMethod, SuspectLabel } from './labelIssues';
 import type { ProbeResult } from './probe';
 
 export const REPORT_SCHEMA = 'image-triage/trust-report';
@@ -132,7 +132,7 @@ export interface TrustReport {
   groups: GroupReport[];
   agreement: AgreementReport[];
   /** clusters: images joined by chains of pairs (union-find), largest first. */
-  near_duplicates?: { threshold: number; pairs: DuplicatePair[]; different_labels: number; clusters: string[][] };
+  near_duplicates?: { threshold: number; pairs: DuplicatePair[]; different_labels: number; clusters: string[][]; search?: DuplicateSearchMethod };
   description_probe?: ProbeResult;
   warnings: string[];
 }

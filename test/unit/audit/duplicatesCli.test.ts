@@ -23,5 +23,7 @@ test('report --duplicates pairs same-looking images and flags a pair labelled di
   assert.equal(nd.pairs.length, 1, JSON.stringify(nd.pairs));
   assert.deepEqual([nd.pairs[0].a, nd.pairs[0].b].sort(), ['red-a.png', 'red-b.png']);
   assert.equal(nd.different_labels, 1);
+  assert.deepEqual(nd.search, { method: 'exact' }, 'the report says how the pairs were found');
+  assert.match(r.err, /Exact search/);
   assert.equal((await cli(['report', root, '--duplicates', '2'])).code, 1);
 });

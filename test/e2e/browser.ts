@@ -23,6 +23,8 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
+    // Playwright hides scrollbars in headless mode; users see them (and the grid's is dragged).
+    ignoreDefaultArgs: ['--hide-scrollbars'],
     env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
     // The runner handles signals and closes the browser itself.
     handleSIGINT: false,

@@ -1,5 +1,6 @@
 // A grid of 1,000,000 images (a generated index through the IMAGE_TRIAGE_TEST_INDEX hook: the images
-// need not exist) reaches its last row by keyboard (Ctrl+End) and by the scrollbar's end; keyboard
+// need not exist) reaches its last row by keyboard (Ctrl+End), by the scrollbar's end and by dragging
+// the scrollbar's thumb with the mouse; keyboard
 // moves, selection and "select all in the filter" work across the whole set.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -82,6 +83,23 @@ scenario('million: a 1,000,000-image grid reaches the last row by Ctrl+End and b
   await screenshot(page, 'million-scrollbar-end-dark');
   await grid.evaluate((g) => (g.scrollTop = 0));
   await waitUntil('the first card in view with the scrollbar at its start', () => inView(frame, FIRST), 60_000);
+  // The mouse: press the scrollbar's thumb (at the top of its lane, the grid's right edge) and drag it
+  // past the bottom, as a user does; the last row comes into view.
+  const box = (await grid.boundingBox())!;
+  // The scrollbar's width; its arrow button at the top is as tall, and the thumb starts below it.
+  const bar = await grid.evaluate((g) => (g as HTMLElement).offsetWidth - g.clientWidth);
+  assert.ok(bar > 0, 'the grid shows a scrollbar');
+  const lane = box.x + box.width - bar / 2;
+  await page.mouse.move(lane, box.y + bar * 1.5);
+  await page.mouse.down();
+  await page.mouse.move(lane, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(lane, box.y + box.height + 60, { steps: 8 });
+  await page.mouse.up();
+  await waitUntil('the last card in view after dragging the scrollbar thumb to the bottom', () => inView(frame, LAST), 60_000);
+  assert.ok(await grid.evaluate((g) => g.scrollTop + g.clientHeight >= g.scrollHeight - 2), 'the dragged thumb is at the end of its track');
+  await screenshot(page, 'million-scrollbar-drag-dark');
+  await grid.evaluate((g) => (g.scrollTop = 0));
+  await waitUntil('the first card in view again', () => inView(frame, FIRST), 60_000);
   // Setting the scrollbar (scrollTop) anywhere shows the rows there: the middle of the set.
   await grid.evaluate((g) => (g.scrollTop = (g.scrollHeight - g.clientHeight) / 2));
   await waitUntil('the middle of the set in view', async () => {

@@ -20,6 +20,7 @@ const nodeTargets = [
   { entry: 'src/classifiers/similarity/dupWorker.ts', out: 'dist/dupWorker.js' },
   { entry: 'src/classifiers/similarity/clusterWorker.ts', out: 'dist/clusterWorker.js' },
   { entry: 'src/classifiers/zeroShot/adapterWorker.ts', out: 'dist/adapterWorker.js' },
+  { entry: 'src/core/sidecarReadWorker.ts', out: 'dist/sidecarReadWorker.js' },
 ];
 
 async function main() {

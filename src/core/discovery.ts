@@ -17,6 +17,13 @@ import { promises as fs, stat as statCb, type Dirent, type Stats } from 'node:fs
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from './types';
 import { isLeftoverName } from './leftovers';
+import { sizesInWorker } from './sidecarBatchRead';
+
+/** An abort goes on; any other worker failure gives null (the async stats below do the same work). */
+const rethrowAbort = (e: Error): null => {
+  if (e.name === 'AbortError') throw e;
+  return null;
+};
 
 /** Image file extensions, lower-case, without the dot. */
 export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze(['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif']);
@@ -111,7 +118,7 @@ const statOf = (p: string) => new Promise<Stats>((resolve, reject) => statCb(p, 
  * Recursively list the images under `root`. Never throws for a problem below the root; see the rules at
  * the top of this file. Rejects with the signal's reason when `opts.signal` is aborted.
  */
-export async function discoverImages(root: string, opts: { signal?: AbortSignal } = {}): Promise<DiscoveryResult> {
+export async function discoverImages(root: string, opts: { signal?: AbortSignal; workerFrom?: number } = {}): Promise<DiscoveryResult> {
   const { signal } = opts;
   signal?.throwIfAborted();
   const rootAbs = path.resolve(root);
@@ -151,22 +158,33 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal 
       else if (ent.isSymbolicLink()) links.push({ abs, rel });
       else if (ent.isFile() && isImagePath(ent.name)) files.push({ abs, rel });
     }
-    // Sizes of images, and what each link points to.
-    await mapLimit(
-      files,
-      CONCURRENCY,
-      async (f) => {
-        try {
-          const st = await statOf(f.abs);
-          listing.images.push({ path: f.abs, relPath: f.rel, size: st.size });
-        } catch (e) {
-          // Node reads a name that is not valid UTF-8 with U+FFFD in place of the bad bytes: it cannot be opened.
-          const why = f.rel.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file name is not valid UTF-8; rename it' : `cannot read file (${errorText(e)})`;
-          listing.problems.push({ path: f.abs, message: why });
-        }
-      },
-      signal,
-    );
+    // Sizes of images (a large folder's in a worker thread: one synchronous stat each), and what each link points to.
+    const unreadable = (f: { abs: string; rel: string }, e: unknown) => {
+      // Node reads a name that is not valid UTF-8 with U+FFFD in place of the bad bytes: it cannot be opened.
+      const why = f.rel.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file name is not valid UTF-8; rename it' : `cannot read file (${errorText(e)})`;
+      listing.problems.push({ path: f.abs, message: why });
+    };
+    const sizes = files.length >= (opts.workerFrom ?? 2000) ? await sizesInWorker(files.map((f) => f.abs), signal).catch(rethrowAbort) : null;
+    if (sizes) {
+      files.forEach((f, k) => {
+        const s = sizes[k];
+        if (typeof s === 'number') listing.images.push({ path: f.abs, relPath: f.rel, size: s });
+        else unreadable(f, Object.assign(new Error(s.error), { code: s.code }));
+      });
+    } else {
+      await mapLimit(
+        files,
+        CONCURRENCY,
+        async (f) => {
+          try {
+            listing.images.push({ path: f.abs, relPath: f.rel, size: (await statOf(f.abs)).size });
+          } catch (e) {
+            unreadable(f, e);
+          }
+        },
+        signal,
+      );
+    }
     await mapLimit(
       links,
       CONCURRENCY,

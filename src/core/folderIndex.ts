@@ -23,7 +23,7 @@ export interface IndexOptions {
 }
 
 export async function indexFolder(root: string, opts: IndexOptions = {}): Promise<IndexedImage[]> {
-  const { images, leftovers } = await discoverImages(root, { signal: opts.signal });
+  const { images, leftovers } = await discoverImages(root, { signal: opts.signal, workerFrom: opts.workerFrom });
   await sweepLeftovers(leftovers);
   if (images.length >= (opts.workerFrom ?? 2000)) {
     const out = await inWorker(images, opts.signal).catch((e: Error) => {

@@ -6,10 +6,15 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { abortError } from './cancel';
 
-/** A file's text; null when it does not exist; `{ error }` when it cannot be read. */
-export type ReadOutcome = string | null | { error: string };
+/** A file's text (or size); null when it does not exist (text only); `{ error }` when it cannot be read. */
+export type ReadOutcome = string | number | null | ReadFailure;
+export interface ReadFailure {
+  error: string;
+  code?: string;
+}
 
 export interface ReadRequest {
+  op: 'text' | 'size';
   paths: string[];
   batch: number;
   /** Batches the worker may read ahead of the parser. */
@@ -29,15 +34,31 @@ function workerFile(): string {
  */
 export function readTextsInWorker(
   paths: string[],
-  onBatch: (from: number, items: ReadOutcome[]) => void,
+  onBatch: (from: number, items: (string | null | ReadFailure)[]) => void,
   opts: { signal?: AbortSignal; batch?: number } = {},
+): Promise<void> {
+  return inWorker('text', paths, onBatch as (from: number, items: ReadOutcome[]) => void, opts);
+}
+
+/** Every path's size (stat, following links) or why it cannot be read, in order, from a worker. */
+export async function sizesInWorker(paths: string[], signal?: AbortSignal): Promise<(number | ReadFailure)[]> {
+  const out: (number | ReadFailure)[] = new Array(paths.length);
+  await inWorker('size', paths, (from, items) => items.forEach((x, k) => (out[from + k] = x as number | ReadFailure)), { signal, batch: 5000 });
+  return out;
+}
+
+function inWorker(
+  op: ReadRequest['op'],
+  paths: string[],
+  onBatch: (from: number, items: ReadOutcome[]) => void,
+  opts: { signal?: AbortSignal; batch?: number },
 ): Promise<void> {
   if (opts.signal?.aborted) return Promise.reject(abortError());
   const batch = opts.batch ?? 500;
   const total = Math.ceil(paths.length / batch);
   if (!total) return Promise.resolve();
   const consumed = new Int32Array(new SharedArrayBuffer(4));
-  const workerData: ReadRequest = { paths, batch, ahead: 4, consumed };
+  const workerData: ReadRequest = { op, paths, batch, ahead: 4, consumed };
   const file = workerFile();
   const worker = file.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData }) : new Worker(file, { workerData });
   return new Promise<void>((resolve, reject) => {

@@ -47,6 +47,7 @@ test('finds images in nested folders, sorted by relPath, skipping hidden, node_m
   });
   try {
     const r = await discoverImages(root);
+    assert.deepEqual(await discoverImages(root, { workerFrom: 0 }), r, 'sizes read in the worker thread give the same result');
     assert.deepEqual(rels(r), ['B_upper.webp', 'a.jpeg', 'b/a.JPG', 'b/inner/deep/z.png']);
     assert.deepEqual(r.problems, []);
     const upper = r.images.find((i) => i.relPath === 'b/a.JPG')!;
@@ -66,6 +67,7 @@ test('a symlink loop terminates without duplicates; links inside the folder are 
     await fs.symlink(path.join(root, 'photos/one.jpg'), path.join(root, 'link-to-one.jpg'));
     await fs.symlink(outside, path.join(root, 'external'));
     const r = await discoverImages(root);
+    assert.deepEqual(await discoverImages(root, { workerFrom: 0 }), r, 'sizes read in the worker thread give the same result');
     assert.deepEqual(rels(r), [
       'link-to-one.jpg',
       'photos/one.jpg',
@@ -95,6 +97,7 @@ test('a broken symlink is reported in problems and the rest is still found', asy
     await fs.symlink(path.join(root, 'missing.jpg'), path.join(root, 'dangling.jpg'));
     await fs.symlink(path.join(root, 'ok.png', 'not-a-dir'), path.join(root, 'bad-folder-link'));
     const r = await discoverImages(root);
+    assert.deepEqual(await discoverImages(root, { workerFrom: 0 }), r, 'sizes read in the worker thread give the same result');
     assert.deepEqual(rels(r), ['ok.png']);
     assert.equal(r.problems.length, 2);
     assert.equal(r.problems[0].path, path.join(root, 'bad-folder-link'));
@@ -181,4 +184,19 @@ test('the 10,000-image CIFAR-10 test folder is discovered completely, sorted and
   assert.deepEqual([...order].sort(), order);
   assert.equal(new Set(order).size, 10_000);
   assert.ok(first.images.every((i) => i.size > 0 && i.path === path.join(CIFAR, i.relPath)));
+  assert.deepEqual(await discoverImages(CIFAR, { workerFrom: 0 }), first, 'sizes read in the worker thread give the same result');
+});
+
+test('a file name that is not valid UTF-8 is one problem, read the same way by the worker thread', async () => {
+  const root = await tempTree({ 'ok.png': 'p' });
+  try {
+    await fs.writeFile(Buffer.concat([Buffer.from(root + '/bad'), Buffer.from([0xff]), Buffer.from('.png')]), 'x');
+    const r = await discoverImages(root);
+    assert.deepEqual(rels(r), ['ok.png']);
+    assert.equal(r.problems.length, 1);
+    assert.match(r.problems[0].message, /the file name is not valid UTF-8; rename it/);
+    assert.deepEqual(await discoverImages(root, { workerFrom: 0 }), r);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
 });

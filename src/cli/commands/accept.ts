@@ -7,7 +7,7 @@ import type { ClassifierKind } from '../../core/types';
 import { parseSeed } from '../../core/audit/prng';
 import { certifyState } from '../../core/certify/certify';
 import { autoAccept, undoAutoAccept } from '../../core/certify/autoAccept';
-import { UsageError, withUsage, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, parseArgs, type CliIO, type ArgSpec } from '../args';
 import { describeState, loadGroup, maxErrorFlag, resolveSample } from './certify';
 
 export const ACCEPT_USAGE = `usage: image-triage accept <folder> --auto --max-error E [--classifier zero-shot|vlm] [--threshold T] [--seed S] [--json]
@@ -20,8 +20,11 @@ export const ACCEPT_USAGE = `usage: image-triage accept <folder> --auto --max-er
 
 const CLASSIFIERS: readonly ClassifierKind[] = ['zero-shot', 'vlm'];
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const ACCEPT_ARGS: ArgSpec = { booleans: ['auto', 'json'], values: ['max-error', 'classifier', 'threshold', 'seed', 'undo'] };
+
 async function run(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['auto', 'json'], values: ['max-error', 'classifier', 'threshold', 'seed', 'undo'] });
+  const a = parseArgs(argv, ACCEPT_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('accept takes one folder');
   const root = path.resolve(a.positionals[0]);
   const st = await fs.stat(root).catch(() => null);

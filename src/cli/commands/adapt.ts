@@ -11,7 +11,7 @@ import { defaultCacheDir } from '../../core/cacheDir';
 import type { Dtype } from '../../classifiers/config';
 import { ADAPTER_FOLDS, MIN_LABELS_PER_CATEGORY, adaptFolder, recordedCheckpoint } from '../../classifiers/zeroShot/adaptFolder';
 import { encoderUrlFromFlags } from '../classifierFlags';
-import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO, type ArgSpec } from '../args';
 
 export const ADAPT_USAGE = `usage: image-triage adapt <folder> [--json] [--dry-run] [--force] [--seed S] [--categories <file>] [--model <id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>]
          [--encoder-url <url> [--send-images]]
@@ -25,8 +25,11 @@ export const ADAPT_USAGE = `usage: image-triage adapt <folder> [--json] [--dry-r
   with the base checkpoint undoes it. --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL): the prompts and any image
   without a cached embedding are encoded on that Open Inference Protocol server, as classify --encoder-url does.`;
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const ADAPT_ARGS: ArgSpec = { booleans: ['json', 'dry-run', 'force', 'send-images'], values: ['model', 'dtype', 'cache-dir', 'categories', 'seed', 'encoder-url'] };
+
 async function run(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['json', 'dry-run', 'force', 'send-images'], values: ['model', 'dtype', 'cache-dir', 'categories', 'seed', 'encoder-url'] });
+  const a = parseArgs(argv, ADAPT_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('adapt takes one folder');
   const root = path.resolve(a.positionals[0]);
   const st = await fs.stat(root).catch(() => null);

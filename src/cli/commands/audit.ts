@@ -11,7 +11,7 @@ import type { AuditVerdict, ClassifierKind } from '../../core/types';
 import { drawSample, markSampled, sampleCandidates } from '../../core/audit/sampling';
 import { parseSeed } from '../../core/audit/prng';
 import { AUDIT_VERDICTS, VerdictError, recordVerdict } from '../../core/audit/verdict';
-import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO, type ArgSpec } from '../args';
 import { reviewer } from './review';
 
 export const AUDIT_SAMPLE_USAGE =
@@ -43,8 +43,12 @@ function numberFlag(v: string | undefined, name: string, ok: (n: number) => bool
   return n;
 }
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const AUDIT_MARK_ARGS: ArgSpec = { booleans: ['category-right'], values: ['verdict', 'category-wrong', 'note', 'by', 'classifier'] };
+export const AUDIT_SAMPLE_ARGS: ArgSpec = { values: ['size', 'seed', 'margin', 'classifier', 'p'] };
+
 async function sample(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { values: ['size', 'seed', 'margin', 'classifier', 'p'] });
+  const a = parseArgs(argv, AUDIT_SAMPLE_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('audit sample takes one folder');
   const size = numberFlag(flag(a, 'size'), 'size', (n) => Number.isInteger(n) && n >= 1, 'a positive integer');
   const margin = numberFlag(flag(a, 'margin'), 'margin', (n) => n > 0 && n < 0.5, 'a number between 0 and 0.5, e.g. 0.05');
@@ -82,7 +86,7 @@ async function sample(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function mark(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['category-right'], values: ['verdict', 'category-wrong', 'note', 'by', 'classifier'] });
+  const a = parseArgs(argv, AUDIT_MARK_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('audit mark takes one image');
   const verdict = choiceFlag<AuditVerdict>(a, 'verdict', AUDIT_VERDICTS);
   const right = flag(a, 'category-wrong');

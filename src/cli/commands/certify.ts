@@ -22,7 +22,7 @@ import {
   type CertifyImage,
   type CertifyState,
 } from '../../core/certify/certify';
-import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, has, intFlag, parseArgs, type CliIO, type ArgSpec } from '../args';
 
 export const CERTIFY_USAGE = `usage: image-triage certify <folder> --max-error E [--classifier zero-shot|vlm] [--threshold T] [--size N] [--seed S] [--json]
   Certifies that at most E (e.g. 0.02) of the unreviewed images at or above a score threshold have the
@@ -48,6 +48,9 @@ export function resolveSample(images: readonly CertifyImage[], g: CertifyGroup, 
   const match = samplesOf(images, g).find((s) => (opts.threshold === undefined || s.threshold === opts.threshold) && (opts.seed === undefined || s.seed === opts.seed));
   return match ?? null;
 }
+
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const CERTIFY_ARGS: ArgSpec = { booleans: ['json'], values: ['max-error', 'classifier', 'threshold', 'size', 'seed'] };
 
 async function folderArg(p: string | undefined): Promise<string> {
   if (!p) throw new UsageError('give one folder');
@@ -80,7 +83,7 @@ export function describeState(s: CertifyState): string {
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['json'], values: ['max-error', 'classifier', 'threshold', 'size', 'seed'] });
+  const a = parseArgs(argv, CERTIFY_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('certify takes one folder');
   const maxError = maxErrorFlag(flag(a, 'max-error'));
   const classifier = choiceFlag(a, 'classifier', CLASSIFIERS);

@@ -8,7 +8,7 @@ import { evaluate, type TruthSource } from '../../core/eval/evaluate';
 import { renderEvalHtml, renderEvalJson, renderEvalMarkdown } from '../../core/eval/render';
 import { PROTOCOLS, cifar10Categories } from '../../core/eval/cifar10';
 import { percent } from '../../core/audit/charts';
-import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, has, parseArgs, type CliIO, type ArgSpec } from '../args';
 
 export const EVAL_USAGE = `usage: image-triage eval <folder> [--truth folders|human] [--classifier zero-shot|vlm] [--checkpoint <id>]
          [--format md|html|json] [--json] [--out <file>]
@@ -19,12 +19,15 @@ export const EVAL_USAGE = `usage: image-triage eval <folder> [--truth folders|hu
   A multi_label folder with --truth human gets set metrics: per-label P/R/F1, micro/macro F1, subset
   accuracy, hamming loss, per-label confusion [[tn, fp], [fn, tp]]; with folder truth, top-1 metrics.`;
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const EVAL_ARGS: ArgSpec = { booleans: ['json'], values: ['truth', 'classifier', 'checkpoint', 'format', 'out', 'protocol', 'write-categories'] };
+
 export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help') {
     io.out(EVAL_USAGE + '\n');
     return 0;
   }
-  const a = parseArgs(argv, { booleans: ['json'], values: ['truth', 'classifier', 'checkpoint', 'format', 'out', 'protocol', 'write-categories'] });
+  const a = parseArgs(argv, EVAL_ARGS);
   const protocol = choiceFlag(a, 'protocol', PROTOCOLS);
   if (protocol) {
     const file = flag(a, 'write-categories');

@@ -7,7 +7,7 @@ import { parseCategories } from '../../core/categories';
 import { defaultCacheDir } from '../../core/cacheDir';
 import { EXPORT_FORMATS, ExportError, FILES_MODES, LABEL_MODES, exportDataset, parseSplit, type ExportSummary, type FilesMode } from '../../core/export';
 import { folderEmbeddings } from '../../classifiers/zeroShot/embeddingCache';
-import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type ArgSpec, type CliIO } from '../args';
 import { createProgress } from '../progress';
 
 export const EXPORT_USAGE = `usage: image-triage export <folder> --format imagefolder|hf|labelstudio|fiftyone|cleanlab|csv|jsonl --out <dir>
@@ -17,15 +17,18 @@ export const EXPORT_USAGE = `usage: image-triage export <folder> --format imagef
   unreviewed images (source "predicted" in every row). --files defaults to link (copy on Windows).
   The export is built beside --out and renamed into place at the end; the reviewed folder is never modified.`;
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const EXPORT_ARGS: ArgSpec = {
+  booleans: ['include-none', 'overwrite', 'json'],
+  values: ['format', 'out', 'labels', 'split', 'seed', 'files', 'categories', 'cache-dir'],
+};
+
 export async function exportCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help') {
     io.out(EXPORT_USAGE + '\n');
     return 0;
   }
-  const a = parseArgs(argv, {
-    booleans: ['include-none', 'overwrite', 'json'],
-    values: ['format', 'out', 'labels', 'split', 'seed', 'files', 'categories', 'cache-dir'],
-  });
+  const a = parseArgs(argv, EXPORT_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('export takes one folder');
   const format = choiceFlag(a, 'format', EXPORT_FORMATS);
   if (!format) throw new UsageError(`--format is required: ${EXPORT_FORMATS.join(', ')}`);

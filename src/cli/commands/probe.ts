@@ -7,14 +7,19 @@ import { parseCategories } from '../../core/categories';
 import { discoverImages } from '../../core/discovery';
 import { runDescriptionProbe } from '../../core/audit/probeRun';
 import type { Dtype } from '../../classifiers/config';
-import { UsageError, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, intFlag, parseArgs, type ArgSpec, type CliIO } from '../args';
 import { CLASSIFIER_FLAGS, createClassifierFromFlags } from '../classifierFlags';
 
 export const PROBE_USAGE =
-  'usage: image-triage audit probe <folder> [--size N (20)] [--seed S] [--categories <file>] [--model …] [--dtype …] [--classifier zero-shot|vlm …] [--json]';
+  'usage: image-triage audit probe <folder> [--size N (20)] [--seed S] [--categories <file>] [--model …] [--dtype …] [--classifier zero-shot|vlm …] [--json]\n' +
+  '  The classifier is set up as classify sets it up: --model, --dtype, --revision, --cache-dir, --threads, --device,\n' +
+  '  --logit-scale/--logit-bias, --encoder-url [--send-images], --endpoint (--vlm-url), --vlm-model, --concurrency\n' +
+  '  (--vlm-concurrency), --vlm-timeout, --vlm-max-side, --cascade-when.';
+
+export const PROBE_ARGS: ArgSpec = { booleans: ['json', 'send-images'], values: ['size', 'seed', 'categories', 'model', 'dtype', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS] };
 
 export async function probeCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const a = parseArgs(argv, { booleans: ['json', 'send-images'], values: ['size', 'seed', 'categories', 'model', 'dtype', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS] });
+  const a = parseArgs(argv, PROBE_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('audit probe takes one folder');
   const root = path.resolve(a.positionals[0]);
   const catFile = path.resolve(flag(a, 'categories') ?? path.join(root, 'categories.json'));

@@ -12,7 +12,7 @@ import { defaultCacheDir } from '../../core/cacheDir';
 import { buildReport } from '../../core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../core/audit/reportRender';
 import { writeReportFile } from '../../core/audit/reportFiles';
-import { UsageError, withUsage, choiceFlag, flag, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, withUsage, choiceFlag, flag, intFlag, parseArgs, type ArgSpec, type CliIO } from '../args';
 import { GATE_FIELDS, GateSyntaxError, describeFailure, evaluateGate, parseGate, type GateCondition } from '../../core/audit/gate';
 import { reportProbe } from './reportProbe';
 import { encoderUrlFromFlags } from '../classifierFlags';
@@ -47,11 +47,14 @@ async function duplicates(images: IndexedImage[], dir: string, threshold: number
   return d;
 }
 
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const REPORT_ARGS: ArgSpec = {
+  booleans: ['send-images'],
+  values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir', 'fail-if', 'probe', 'seed', 'model', 'dtype', 'categories', 'encoder-url'],
+};
+
 async function run(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, {
-    booleans: ['send-images'],
-    values: ['format', 'out', 'suspects', 'duplicates', 'cache-dir', 'fail-if', 'probe', 'seed', 'model', 'dtype', 'categories', 'encoder-url'],
-  });
+  const a = parseArgs(args, REPORT_ARGS);
   if (a.positionals.length !== 1) throw new UsageError('report takes one folder');
   const format = choiceFlag(a, 'format', FORMATS) ?? 'md';
   const suspects = intFlag(a, 'suspects', 0, 100000);

@@ -11,22 +11,25 @@ import { folderCheckpoint, folderMatrix, openStores } from '../../classifiers/ze
 import type { EmbeddingKey } from '../../classifiers/zeroShot/embeddingCache';
 import { folderTemplates, rank, textQueryVector } from '../../classifiers/zeroShot/search';
 import { encoderUrlFromFlags } from '../classifierFlags';
-import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO } from '../args';
+import { UsageError, choiceFlag, flag, has, intFlag, parseArgs, type CliIO, type ArgSpec } from '../args';
 
 export const SEARCH_USAGE = `usage: image-triage search <folder> "<text>" | --like <image> [--top N] [--json]
-         [--model <hub id|dir>] [--dtype fp32|q8|fp16] [--cache-dir <dir>] [--encoder-url <url> [--send-images]]
+         [--model <hub id|dir>] [--dtype fp32|q8|fp16] [--revision <rev>] [--cache-dir <dir>] [--encoder-url <url> [--send-images]]
   Ranks the folder's images by cosine between their cached embeddings and the query (the text through
   the categories' prompt templates, or the --like image's embedding). No image is re-encoded; images
-  without an embedding are reported. --model/--dtype default to the checkpoint of the folder's predictions.
+  without an embedding are reported. --model/--dtype/--revision default to the checkpoint of the folder's predictions.
   --encoder-url (or $IMAGE_TRIAGE_ENCODER_URL): the query (and an uncached --like image) is encoded on that
   Open Inference Protocol server, as classify --encoder-url does.`;
+
+/** The flags the parser accepts (tests compare them with --help and the README). */
+export const SEARCH_ARGS: ArgSpec = { booleans: ['json', 'send-images'], values: ['top', 'like', 'model', 'dtype', 'cache-dir', 'revision', 'encoder-url'] };
 
 export async function searchCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help') {
     io.out(SEARCH_USAGE + '\n');
     return 0;
   }
-  const a = parseArgs(argv, { booleans: ['json', 'send-images'], values: ['top', 'like', 'model', 'dtype', 'cache-dir', 'revision', 'encoder-url'] });
+  const a = parseArgs(argv, SEARCH_ARGS);
   const [folder, text, ...extra] = a.positionals;
   const like = flag(a, 'like');
   if (!folder || extra.length || (text === undefined) === (like === undefined)) throw new UsageError('search takes a folder and either a query text or --like <image>');

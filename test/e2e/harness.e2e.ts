@@ -18,6 +18,7 @@ import {
   webviewFrame,
 } from './harness';
 import { makeHelloExtension } from './hello-extension';
+import { themeId } from './paths';
 
 function readWhenPresent(file: string): Promise<string> {
   return waitUntil(`${path.basename(file)} to be written`, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null));
@@ -68,8 +69,14 @@ scenario('harness: command palette, webview round trip and theme switch', async 
   await screenshot(page, 'harness-webview-light');
   assert.equal(await setTheme(page, 'Default High Contrast'), 'hc-black');
 
-  // Settings written to disk apply when the workbench is opened again.
+  // Settings written to disk apply when the workbench is opened again. The workbench saves the theme
+  // picked above to settings.json on its own time: wait for that write and leave the page, so it
+  // cannot land after ours (on a loaded machine it once did, and the dark theme never came).
+  const settingsFile = path.join(server.userDataDir, 'User', 'settings.json');
+  const hc = themeId('Default High Contrast');
+  await waitUntil('the workbench to save the high-contrast pick to settings.json', () => fs.readFileSync(settingsFile, 'utf8').includes(hc), 30_000);
+  await page.goto('about:blank');
   server.writeSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
   await openWorkbench(page, server.url, folder);
-  await waitUntil('the dark theme from settings.json', async () => (await themeKind(page)) === 'vs-dark');
+  await waitUntil('the dark theme from settings.json', async () => (await themeKind(page)) === 'vs-dark', 30_000);
 });

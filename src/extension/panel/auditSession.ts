@@ -120,8 +120,20 @@ export class AuditSession {
     return { sampleId, seed, population, items, done: items.filter((i) => i.status === 'done').length };
   }
 
+  /** Verdicts and undos run one after another: an undo asked while a verdict is being written undoes that verdict. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Records a verdict on a unit of the current sample, replacing an earlier verdict on it. */
-  async verdict(r: VerdictRequest, now = new Date().toISOString()): Promise<AuditEntry> {
+  verdict(r: VerdictRequest, now = new Date().toISOString()): Promise<AuditEntry> {
+    return this.serial(() => this.writeVerdict(r, now));
+  }
+
+  private async writeVerdict(r: VerdictRequest, now: string): Promise<AuditEntry> {
     const u = this.sample?.units.find((x) => x.id === r.id && x.classifier === r.classifier);
     if (!u) throw new VerdictError(`${r.id} (${r.classifier}) is not part of the audit sample in progress`);
     const img = this.session.get(r.id);
@@ -151,7 +163,11 @@ export class AuditSession {
    * Undoes the last verdict: the sidecar's audit list goes back to exactly what it was before. Refused
    * (AuditConflictError, nothing written) when the list changed since. Null when there is nothing to undo.
    */
-  async undo(): Promise<{ id: string; classifier: ClassifierKind } | null> {
+  undo(): Promise<{ id: string; classifier: ClassifierKind } | null> {
+    return this.serial(() => this.undoLast());
+  }
+
+  private async undoLast(): Promise<{ id: string; classifier: ClassifierKind } | null> {
     const w = this.written[this.written.length - 1];
     if (!w) return null;
     let conflict = false;

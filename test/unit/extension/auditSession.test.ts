@@ -104,6 +104,22 @@ test('undo restores the audit list exactly, one verdict at a time', async () => 
   assert.equal(audit.state()!.done, 0);
 });
 
+test('an undo asked while a verdict is still being written undoes that verdict, not the one before', async () => {
+  const { root, audit } = await setup();
+  await audit.draw(2, 3);
+  const [x, y] = audit.state()!.items;
+  await audit.verdict({ id: x.id, classifier: 'zero-shot', verdict: 'partly' });
+  const yMarked = await onDisk(root, y.id);
+  const xJudged = await onDisk(root, x.id);
+  // As the panel does when 3 then u are pressed quickly: the undo arrives before the verdict's write is done.
+  const writing = audit.verdict({ id: y.id, classifier: 'zero-shot', verdict: 'accurate' });
+  const undone = audit.undo();
+  await writing;
+  assert.deepEqual(await undone, { id: y.id, classifier: 'zero-shot' });
+  assert.deepEqual(await onDisk(root, y.id), yMarked, 'the new verdict is undone');
+  assert.deepEqual(await onDisk(root, x.id), xJudged, 'the earlier verdict stays');
+});
+
 test('undo refuses to overwrite a change made on disk since', async () => {
   const { root, audit } = await setup();
   await audit.draw(1, 9);

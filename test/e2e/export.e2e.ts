@@ -44,7 +44,15 @@ scenario('export: panel toolbar button → Export Dataset… → ImageFolder on 
   await pickByTyping(page, 'ImageFolder');
   await pickByTyping(page, 'Reviewed and auto-accepted');
   await page.locator('.quick-input-widget').getByText('Split train / val / test').waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter'); // no extra options
+  // No extra options: OK, until the options step has gone (on a loaded 1.139 one Enter, pressed while
+  // the step was still being drawn, was lost and the save dialog never came).
+  const optionsStep = page.locator('.quick-input-widget .quick-input-title', { hasText: 'options' });
+  await waitUntil('the options step accepted', async () => {
+    if (!(await optionsStep.isVisible().catch(() => false))) return true;
+    await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click({ timeout: 2_000 }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1_000));
+    return !(await optionsStep.isVisible().catch(() => false));
+  }, 30_000);
   const target = path.join(ws, 'photos-export');
   const pathBox = page.locator('.quick-input-widget .quick-input-box input');
   await waitUntil('the save dialog', async () => (await pathBox.inputValue()).endsWith('photos-imagefolder'));

@@ -103,7 +103,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * listing every problem. `source` (a path) is named in the error message.
  */
 /** A categories file holds names and short descriptions: far more is a wrong file, refused before parsing. */
-export const MAX_CATEGORIES_FILE_CHARS = 1024 * 1024;
+const MAX_CATEGORIES_FILE_CHARS = 1024 * 1024;
 
 export function parseCategories(text: string, source?: string): { set: CategorySet; warnings: string[] } {
   if (text.length > MAX_CATEGORIES_FILE_CHARS) {

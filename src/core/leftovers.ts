@@ -14,7 +14,7 @@ import { isStaleLock, pidAlive, readLockOwner } from './fileLock';
 const LOCK_RE = /^\..+\.lock$/;
 const ABANDONED_MS = 60 * 60 * 1000;
 /** Another host's temp file: its pid cannot be checked from here, so only this old is it abandoned. */
-export const OTHER_HOST_ABANDONED_MS = 24 * 60 * 60 * 1000;
+const OTHER_HOST_ABANDONED_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Is a leftover made by `pid` (on `host`, when its name says; old names carry none and are taken as

@@ -28,7 +28,7 @@ export interface DuplicateSearch {
 export type DuplicateMethod = { method: 'exact' } | { method: 'ivf'; cells: number; nprobe: number };
 
 /** Above this many rows the search is approximate (IVF) unless `exact` is set: 20,000 rows exactly take 2–3 s here. */
-export const EXACT_UP_TO = 20_000;
+const EXACT_UP_TO = 20_000;
 
 export interface DuplicateOptions {
   signal?: AbortSignal;

@@ -28,7 +28,7 @@ export interface FitProblem {
   tol?: number;
 }
 
-export const DEFAULT_TOL = 1e-4;
+const DEFAULT_TOL = 1e-4;
 
 export const DEFAULT_LAMBDA = 1;
 

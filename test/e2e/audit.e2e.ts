@@ -30,7 +30,7 @@ async function entry(folder: string, id: string): Promise<AuditEntry | undefined
 /** The audited image on screen and its status. */
 async function current(frame: FrameLocator): Promise<{ id: string; status: string }> {
   const body = frame.locator('.audit-body');
-  await body.waitFor({ timeout: 10_000 });
+  await body.waitFor({ timeout: 30_000 });
   return { id: (await body.getAttribute('data-id'))!, status: (await body.getAttribute('data-status'))! };
 }
 
@@ -70,6 +70,7 @@ async function press(page: Page, frame: FrameLocator, key: string): Promise<void
 }
 
 scenario('audit: Start Audit → three verdicts with the keys → sidecars on disk → dashboard shows the Wilson interval', async (t) => {
+  t.step('classify the folder in the panel');
   const ws = t.tempDir('e2e-audit-');
   const { folder } = await makeTriageWorkspace(ws, 4);
   const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern' } });
@@ -83,14 +84,15 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   await frame.locator('.run-text.run-done').waitFor({ timeout: 90_000 });
   await clearNotifications(page);
 
+  t.step('Start Audit: a sample of 3, seed 7');
   // Start Audit from the Command Palette: a sample of 3 with seed 7.
   await runCommandFromPalette(page, 'Image Triage: Start Audit');
   const box = page.locator('.quick-input-widget');
-  await box.getByText(/How many of the 8 predictions to audit/).waitFor({ timeout: 10_000 });
+  await box.getByText(/How many of the 8 predictions to audit/).waitFor({ timeout: 30_000 });
   assert.equal(await box.locator('.quick-input-box input').inputValue(), '8', 'the default size is capped at the predictions there are');
   await box.locator('.quick-input-box input').fill('3 seed 7');
   await page.keyboard.press('Enter');
-  await frame.locator('.audit-count').filter({ hasText: '0 / 3 audited' }).waitFor({ timeout: 15_000 });
+  await frame.locator('.audit-count').filter({ hasText: '0 / 3 audited' }).waitFor({ timeout: 30_000 });
   assert.match((await frame.locator('.audit-progress').textContent()) ?? '', /seed 7 · drawn from 8 predictions/);
   const first = (await current(frame)).id;
   const marked = (await entry(folder, first))!;
@@ -100,6 +102,7 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   assert.match((await frame.locator('.audit-facts').textContent()) ?? '', /Checkpoint.*tiny-clip.*Prompt version.*Visual evidence.*Decision basis/s);
   await screenshot(page, 'audit-view-dark');
 
+  t.step('three verdicts, an undo');
   // 1: evidence accurate (category right is assumed).
   await press(page, frame, '1');
   const second = await nextImage(frame, [first]);
@@ -112,12 +115,12 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   await waitUntil('the second image again', async () => (await current(frame)).id === second);
   await press(page, frame, 'w');
   const chooser = frame.locator('dialog.chooser[open]');
-  await chooser.waitFor({ timeout: 5_000 });
+  await chooser.waitFor({ timeout: 30_000 });
   const pick = chooser.locator('button.choice[data-choice]:not([disabled]):not([data-choice=""])').first();
   const right = (await pick.getAttribute('data-choice'))!;
   await screenshot(page, 'audit-view-chooser-dark');
   await page.keyboard.press((await pick.getAttribute('data-key'))!);
-  await chooser.waitFor({ state: 'hidden', timeout: 5_000 });
+  await chooser.waitFor({ state: 'hidden', timeout: 30_000 });
   await waitUntil('the category verdict on disk', async () => (await entry(folder, second))?.correct_category === right);
   const third = await nextImage(frame, [first, second]);
   // 3: partly; then undo it (the sidecar goes back to the awaiting entry exactly) and judge again.
@@ -128,8 +131,9 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   await waitUntil('the undo on disk', async () => JSON.stringify((await readSidecar(path.join(folder, third)))!.audit) === JSON.stringify(thirdMarked));
   await waitUntil('the undone image on screen', async () => (await current(frame)).id === third && (await current(frame)).status === 'awaiting');
   await press(page, frame, '2');
-  await frame.locator('.audit-count').filter({ hasText: '3 / 3 audited' }).waitFor({ timeout: 10_000 });
+  await frame.locator('.audit-count').filter({ hasText: '3 / 3 audited' }).waitFor({ timeout: 30_000 });
 
+  t.step('a note on the first image');
   // A note on the first image: Home, n, type, Enter.
   await page.keyboard.press('Home');
   await waitUntil('the first image again', async () => (await current(frame)).id === first);
@@ -164,14 +168,15 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   // The shortcut sheet documents the audit keys.
   await press(page, frame, '?');
   const sheet = frame.locator('dialog.shortcuts[open]');
-  await sheet.waitFor({ timeout: 5_000 });
+  await sheet.waitFor({ timeout: 30_000 });
   assert.match((await sheet.textContent()) ?? '', /Audit mode.*Evidence hallucinated.*Category wrong: choose the right one/s);
   await page.keyboard.press('Escape');
 
+  t.step('the trust dashboard');
   // The trust dashboard: 1 of 3 hallucinated → 33.3% [6.1%, 79.2%].
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
   const kpi = frame.locator('.kpi[data-kpi="hallucinated"]');
-  await kpi.waitFor({ timeout: 15_000 });
+  await kpi.waitFor({ timeout: 30_000 });
   const [rate, lower, upper] = wilsonByHand(1, 3);
   assert.equal((await kpi.locator('.kpi-value').textContent())?.trim(), '33.3%');
   assert.equal((await kpi.locator('.kpi-interval').textContent())?.trim(), '95% CI [6.1%, 79.2%]');
@@ -183,12 +188,13 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   assert.equal((await frame.locator('.kpi[data-kpi="category-wrong"] .kpi-n').textContent())?.trim(), '1 of 3 judged');
   assert.match((await frame.locator('.dash-group').textContent()) ?? '', /3 judged, 0 awaiting/);
   await frame.locator('.dash-charts summary').first().click();
-  await frame.locator('.dash-charts svg.chart-svg').first().waitFor({ timeout: 5_000 });
+  await frame.locator('.dash-charts svg.chart-svg').first().waitFor({ timeout: 30_000 });
   assert.match((await frame.locator('.dash-charts svg.chart-svg').first().getAttribute('aria-label')) ?? '', /^Hallucinated evidence, 95% Wilson interval/);
   await screenshot(page, 'audit-dashboard-dark');
   await frame.locator('.dash-charts').first().scrollIntoViewIfNeeded();
   await screenshot(page, 'audit-dashboard-charts-dark');
 
+  t.step('light and high-contrast themes');
   // Light and high-contrast themes.
   await setTheme(page, 'Default Light Modern');
   await screenshot(page, 'audit-dashboard-charts-light');
@@ -199,10 +205,11 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   await screenshot(page, 'audit-view-light');
   await setTheme(page, 'Default High Contrast');
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
-  await kpi.waitFor({ timeout: 15_000 });
+  await kpi.waitFor({ timeout: 30_000 });
   await screenshot(page, 'audit-dashboard-hc');
   await setTheme(page, 'Default Dark Modern');
 
+  t.step('label-issue filters');
   // Label issues: the two solid blue images are near duplicates (identical embeddings). (The tiny
   // model's embeddings are few-dimensional colour features, so some photos pair up too.)
   await frame.getByRole('tab', { name: 'Images' }).click();
@@ -227,13 +234,14 @@ scenario('audit: Start Audit → three verdicts with the keys → sidecars on di
   // The review shows on the dashboard: override rate, the confusion matrix, accuracy 0 of 1.
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
   const confusion = frame.locator('table.confusion');
-  await confusion.waitFor({ timeout: 15_000 });
+  await confusion.waitFor({ timeout: 30_000 });
   assert.equal((await frame.locator('.kpi[data-kpi="accuracy"] .kpi-n').textContent())?.trim(), '0 of 1 reviewed');
   assert.equal(await confusion.locator('td.cm-cell:not(.zero)').count(), 1);
   assert.equal((await confusion.locator('td.cm-cell:not(.zero)').getAttribute('title')), 'predicted red, human green: 1');
   await frame.locator('.dashboard').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await screenshot(page, 'audit-dashboard-review-dark');
 
+  t.step('Export Trust Report');
   // Export Trust Report: the save dialog (code-server's simple dialog) → a JSON report on disk.
   await runCommandFromPalette(page, 'Image Triage: Export Trust Report');
   const target = path.join(folder, 'trust-report.json');

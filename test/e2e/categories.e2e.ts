@@ -26,7 +26,7 @@ scenario('categories: "Create categories.json…" writes and opens the example; 
   const text = await waitUntil('categories.json to be written', () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null));
   const { set } = parseCategories(text, file);
   assert.deepEqual(set.categories.map((c) => c.name), ['warranty_claim', 'shipping_damage', 'misuse']);
-  await page.getByRole('tab', { name: /categories\.json/ }).first().waitFor({ timeout: 10_000 });
+  await page.getByRole('tab', { name: /categories\.json/ }).first().waitFor({ timeout: 30_000 });
   await notificationText(page, 'Edit the categories in categories.json', 15_000);
 
   // Break the file: the error names it and says what to do.

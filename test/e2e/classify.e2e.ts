@@ -117,7 +117,7 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   assert.match((await card(frame, BROKEN).getAttribute('class')) ?? '', /has-error/);
   await card(frame, BROKEN).click();
   const errors = frame.locator('.detail .errors');
-  await errors.waitFor({ timeout: 10_000 });
+  await errors.waitFor({ timeout: 30_000 });
   const error = await errors.innerText();
   t.log(`error shown for ${BROKEN}: ${error.replace(/\s+/g, ' ')}`);
   assert.match(error, /not a supported image|cannot decode|cannot read/i);
@@ -164,7 +164,7 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   await reveal(frame, 'red.png');
   await card(frame, 'red.png').click();
   const evidence = frame.locator('.detail .evidence');
-  await evidence.waitFor({ timeout: 10_000 });
+  await evidence.waitFor({ timeout: 30_000 });
   assert.ok((await evidence.textContent())?.includes(XSS), 'the XSS description shows as characters in the evidence');
   await reveal(frame, XSS_FILE);
   await card(frame, XSS_FILE).click();
@@ -188,7 +188,7 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   await reveal(frame, 'red.png');
   await card(frame, 'red.png').click();
   await page.keyboard.press('?');
-  await frame.locator('dialog.shortcuts[open]').waitFor({ timeout: 5_000 });
+  await frame.locator('dialog.shortcuts[open]').waitFor({ timeout: 30_000 });
   await screenshot(page, 'classify-shortcuts-dark');
   await page.keyboard.press('Escape');
   await setTheme(page, 'Default Light Modern');

@@ -104,7 +104,7 @@ scenario('clusters: bulk accept a cluster, undo, add a category from the no-fit 
   await frame.locator('#add-cat-name').fill('Red');
   await frame.locator('#add-cat-description').fill('another red');
   await page.keyboard.press('Control+Enter');
-  await dialog.locator('.add-cat-error', { hasText: 'duplicates categories[0].name' }).waitFor({ timeout: 15_000 });
+  await dialog.locator('.add-cat-error', { hasText: 'duplicates categories[0].name' }).waitFor({ timeout: 30_000 });
   assert.equal(fs.readFileSync(path.join(folder, 'categories.json'), 'utf8'), CATEGORIES, 'nothing written on a refusal');
   await screenshot(page, 'clusters-add-category-refused');
   await frame.locator('#add-cat-name').fill('yellow');

@@ -115,7 +115,7 @@ scenario('explore: search by meaning, more like this, live re-scoring preview wi
   assert.deepEqual(texts(folder), before, 'the preview wrote nothing');
   await screenshot(page, 'explore-preview-light');
   await frame.locator('vscode-button[data-act="rescore-discard"]').click();
-  await frame.locator('.rescore').waitFor({ state: 'hidden', timeout: 10_000 });
+  await frame.locator('.rescore').waitFor({ state: 'hidden', timeout: 30_000 });
   assert.equal(await frame.locator('.grid .card').count(), 9);
   assert.deepEqual(texts(folder), before, 'Discard wrote nothing');
 
@@ -147,7 +147,7 @@ async function saveCategoriesInEditor(page: Page, file: string, from: string, to
   await page.waitForTimeout(800);
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.waitFor({ timeout: 15_000 });
+  await editor.waitFor({ timeout: 30_000 });
   await editor.locator('.view-lines').click();
   await page.waitForTimeout(300);
   await page.keyboard.press('Control+A');

@@ -14,9 +14,9 @@ const quiet = { out: () => undefined, err: () => undefined, isTTY: false, env: p
 
 async function pickByTyping(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ timeout: 15_000 });
+  await input.waitFor({ timeout: 30_000 });
   await input.fill(text);
-  await page.locator('.quick-input-widget').getByRole('option').first().waitFor({ timeout: 5_000 });
+  await page.locator('.quick-input-widget').getByRole('option').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -36,14 +36,14 @@ scenario('export: panel toolbar button → Export Dataset… → ImageFolder on 
   await webviewFrame(page).locator('.card').first().waitFor({ timeout: 60_000 });
 
   // The editor title bar carries the command too; the panel's own toolbar button is the one clicked.
-  await page.locator('.editor-actions .action-label[aria-label*="Export Dataset"]').waitFor({ timeout: 15_000 });
+  await page.locator('.editor-actions .action-label[aria-label*="Export Dataset"]').waitFor({ timeout: 30_000 });
   const button = webviewFrame(page).getByRole('toolbar', { name: 'Views, audit and export' }).getByRole('button', { name: /Export the labelled dataset/ });
-  await button.waitFor({ timeout: 15_000 });
+  await button.waitFor({ timeout: 30_000 });
   await screenshot(page, 'export-toolbar-button');
   await button.click();
   await pickByTyping(page, 'ImageFolder');
   await pickByTyping(page, 'Reviewed and auto-accepted');
-  await page.locator('.quick-input-widget').getByText('Split train / val / test').waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-widget').getByText('Split train / val / test').waitFor({ timeout: 30_000 });
   // No extra options: OK, until the options step has gone (on a loaded 1.139 one Enter, pressed while
   // the step was still being drawn, was lost and the save dialog never came).
   const optionsStep = page.locator('.quick-input-widget .quick-input-title', { hasText: 'options' });
@@ -66,10 +66,10 @@ scenario('export: panel toolbar button → Export Dataset… → ImageFolder on 
   assert.ok(!fs.readdirSync(ws).some((n) => n.includes('.tmp')), 'no temporary folder left');
 
   const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Exported 3 of' });
-  await toast.waitFor({ timeout: 15_000 });
+  await toast.waitFor({ timeout: 30_000 });
   await screenshot(page, 'export-done');
   await toast.getByRole('button', { name: 'Reveal in Explorer' }).click();
-  await treeItem(page, 'photos-export').waitFor({ timeout: 15_000 });
+  await treeItem(page, 'photos-export').waitFor({ timeout: 30_000 });
   await waitUntil('the export to be selected in the explorer', async () => (await treeItem(page, 'photos-export').getAttribute('aria-selected')) === 'true');
 }, { timeoutMs: 240_000 });
 

@@ -135,7 +135,7 @@ if (lmImagesSupported()) {
     // The detail pane of c.png: the model's checkpoint and the flag.
     await frame.locator('.card[data-id="c.png"]').click();
     const sec = frame.locator('.detail .prediction-vlm');
-    await sec.waitFor({ timeout: 10_000 });
+    await sec.waitFor({ timeout: 30_000 });
     assert.equal((await sec.locator('code.checkpoint').textContent())?.trim(), checkpoint);
     assert.equal(await sec.locator('ul.flags li[data-kind="unknown_category"]').count(), 1);
     await screenshot(page, 'lm-detail');

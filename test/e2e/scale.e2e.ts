@@ -59,7 +59,7 @@ scenario('scale: 2,000 images open virtualized; scrolling to the end shows the l
   await frame.locator('button.count', { hasText: 'bird' }).click();
   await waitUntil('the filter to show 200 of 2000', async () => (await frame.locator('.counts .total').textContent()) === '200 of 2000 images');
   await frame.getByRole('button', { name: /Select all images in the filter/ }).click();
-  await frame.locator('.bulk-count', { hasText: '200 selected' }).waitFor({ timeout: 10_000 });
+  await frame.locator('.bulk-count', { hasText: '200 selected' }).waitFor({ timeout: 30_000 });
   await screenshot(page, 'scale-bulk-dark');
   await frame.getByRole('button', { name: 'Accept the prediction for 200 images' }).click();
   const birds = ids.filter((id) => id.startsWith('bird_'));

@@ -23,8 +23,8 @@ scenario('smoke: workbench opens a workspace of images with the extension instal
   await images.waitFor({ timeout: 20_000 });
   assert.equal(await images.getAttribute('aria-expanded'), 'false');
   await images.click();
-  await treeItem(page, 'red.png').waitFor({ timeout: 10_000 });
-  await treeItem(page, 'blue.png').waitFor({ timeout: 10_000 });
+  await treeItem(page, 'red.png').waitFor({ timeout: 30_000 });
+  await treeItem(page, 'blue.png').waitFor({ timeout: 30_000 });
   assert.equal(await images.getAttribute('aria-expanded'), 'true');
   t.log(`screenshot: ${await screenshot(page, 'smoke-explorer')}`);
 

@@ -55,7 +55,7 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
   assert.equal(wrongBefore.length, 2 * PER_COLOUR, 'zero-shot swaps red and green');
 
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
-  await frame.locator('.act-on-trust').waitFor({ timeout: 15_000 });
+  await frame.locator('.act-on-trust').waitFor({ timeout: 30_000 });
 
   // 1. The description probe: cached embeddings, results in the dashboard.
   await act(frame, 'probe-run').click();
@@ -107,7 +107,7 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
   // alone (a zero-shot prediction's evidence verdict is optional), then the next image.
   const pending = Number(/audit needed: (\d+) pending/.exec((await frame.locator('.act-certify').textContent()) ?? '')![1]);
   await act(frame, 'certify-audit').click();
-  await frame.locator('.audit-count').filter({ hasText: `0 / ${pending} audited` }).waitFor({ timeout: 15_000 });
+  await frame.locator('.audit-count').filter({ hasText: `0 / ${pending} audited` }).waitFor({ timeout: 30_000 });
   assert.match((await frame.locator('.audit-status').textContent()) ?? '', /zero-shot: c \(right\) or w \(wrong\) is enough/);
   await screenshot(page, 'trust-certify-audit');
   const judged: string[] = [];
@@ -122,7 +122,7 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
     await waitUntil(`the verdict on ${id} on disk`, async () => (await readSidecar(path.join(folder, id)))!.audit.some((e) => e.status === 'done' && e.certify && e.category_correct === true && e.verdict === undefined));
     judged.push(id);
   }
-  await frame.locator('.audit-count').filter({ hasText: `${pending} / ${pending} audited` }).waitFor({ timeout: 15_000 });
+  await frame.locator('.audit-count').filter({ hasText: `${pending} / ${pending} audited` }).waitFor({ timeout: 30_000 });
   await frame.getByRole('tab', { name: 'Trust dashboard' }).click();
   await frame.locator('vscode-button[data-act="refresh"]').click();
   await waitUntil('the threshold to be certified', async () => (await status.getAttribute('data-certified').catch(() => null)) === 'true');

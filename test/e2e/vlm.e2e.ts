@@ -144,7 +144,7 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   // (code-server 4.139.1) with no chat model provider installed, it says that none is available.
   await runCommandFromPalette(page, 'Image Triage: Choose Language Model');
   const lmError = page.locator('.notifications-toasts .notification-toast').filter({ hasText: lmImagesSupported() ? 'no language models are available' : 'needs VS Code 1.106' });
-  await lmError.waitFor({ timeout: 15_000 });
+  await lmError.waitFor({ timeout: 30_000 });
   const lmText = (await lmError.innerText()).replace(/\s+/g, ' ');
   t.log(`Choose Language Model: ${lmText.slice(0, 200)}…`);
   if (lmImagesSupported()) {
@@ -161,11 +161,11 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   // The API key goes into secret storage through the command's password box.
   await runCommandFromPalette(page, 'Image Triage: Set VLM API Key');
   const box = page.locator('.quick-input-widget .quick-input-box input');
-  await box.waitFor({ timeout: 10_000 });
+  await box.waitFor({ timeout: 30_000 });
   assert.equal(await box.getAttribute('type'), 'password');
   await box.fill(API_KEY);
   await page.keyboard.press('Enter');
-  await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'VLM API key saved' }).waitFor({ timeout: 10_000 });
+  await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'VLM API key saved' }).waitFor({ timeout: 30_000 });
 
   // Loopback endpoint: no consent question; the run goes straight to the server.
   await classify(page);
@@ -220,7 +220,7 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   await showDetail(frame, 'red.png');
   const vlmSec = frame.locator('.detail .prediction-vlm');
   const zsSec = frame.locator('.detail .prediction-zero-shot');
-  await vlmSec.waitFor({ timeout: 10_000 });
+  await vlmSec.waitFor({ timeout: 30_000 });
   const vlmText = await vlmSec.innerText();
   t.log(`VLM section: ${vlmText.replace(/\s+/g, ' ').slice(0, 400)}…`);
   assert.equal((await vlmSec.locator('code.checkpoint').textContent())?.trim(), `test-vlm @ ${host}`);
@@ -305,7 +305,7 @@ scenario('vlm consent: with consent required, images go to the endpoint only aft
   assert.ok(question.includes(`Send 3 images from "photos" to ${origin}?`), question);
   await screenshot(page, 'vlm-consent');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
   // The run has ended when the extension logs why (its output channel's log file).
   await waitUntil('the log to say the run ended without consent', () => filesContaining(server.tmpDir, 'cancelled: no consent').length > 0, 30_000);
   assert.equal(vlm.requests.length, 0, 'declining sends nothing');

@@ -41,8 +41,11 @@ export async function rightClickTreeItem(page: Page, name: string, timeoutMs = 3
   const item = treeItem(page, name);
   await item.waitFor({ timeout: timeoutMs });
   lastRightClicked.set(page, item);
-  await item.click({ button: 'right' });
-  await page.getByRole('menu').first().waitFor({ timeout: 5_000 });
+  // A right-click can be lost while the workbench is busy: click again until a menu opens.
+  await waitUntil(`a context menu on "${name}"`, async () => {
+    await item.click({ button: 'right' });
+    return page.getByRole('menu').first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  }, timeoutMs);
 }
 
 function contextMenuItem(page: Page, title: string): Locator {
@@ -132,10 +135,12 @@ async function pickOption(page: Page, text: string, label: string, timeoutMs: nu
 
 async function pickCommand(page: Page, title: string, timeoutMs: number): Promise<void> {
   const widget = quickInput(page);
-  if (!(await widget.isVisible())) {
+  // F1 can be lost while the workbench is busy: press it again until the palette shows.
+  await waitUntil('the Command Palette to open', async () => {
+    if (await widget.isVisible()) return true;
     await page.keyboard.press('F1');
-    await widget.waitFor({ timeout: 5_000 });
-  }
+    return widget.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+  }, 30_000);
   // Commands contributed by an extension appear once its manifest is loaded: pickOption retries.
   await pickOption(page, `>${title}`, title, timeoutMs);
 }
@@ -150,7 +155,7 @@ export async function runCommandFromPalette(page: Page, title: string, timeoutMs
   await waitUntil(
     'the Command Palette to close',
     async () => !(await quickInput(page).isVisible()) || !(await input.inputValue()).startsWith('>'),
-    5_000,
+    15_000,
   );
 }
 
@@ -174,7 +179,7 @@ export async function setTheme(page: Page, themeName: string, timeoutMs = 30_000
   await runCommandFromPalette(page, 'Preferences: Color Theme', timeoutMs);
   const id = themeId(themeName);
   await pickOption(page, id, id, timeoutMs);
-  await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 30_000 });
   // The class list changes when the theme is applied (unless it already was the theme).
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline && (await page.locator('.monaco-workbench').getAttribute('class')) === before) {
@@ -229,7 +234,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
-export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function waitUntil<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, setTheme, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
+import { classifyInPanel, scenario, screenshot, setTheme, waitUntil } from './harness';
 import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
 
 const CATEGORIES = `// shop categories (this comment must survive "Add category…")
@@ -42,16 +42,7 @@ scenario('clusters: bulk accept a cluster, undo, add a category from the no-fit 
   const ws = t.tempDir('e2e-clusters-');
   const folder = await makeWorkspace(ws);
   const files = fs.readdirSync(folder).filter((f) => f.endsWith('.png')).sort();
-  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern' } });
-  t.cleanup(() => server.stop());
-  const page = await t.newPage();
-  const { dialogs, csp } = watchPage(page);
-  await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'shop');
-  await clickContextMenuItem(page, 'Classify Images');
-  const frame = webviewFrame(page);
-  await frame.locator('.run-text.run-done').waitFor({ timeout: 90_000 });
-  await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+  const { page, frame, dialogs, csp } = await classifyInPanel(t, ws, 'shop');
   for (const f of files.filter((x) => x.startsWith('yellow'))) assert.equal(read(folder, f).predictions['zero-shot'].fits_any, false, `${f} fits no category`);
 
   // The Clusters tab: the red images first (largest), the yellow ones in a no-fit cluster.

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, setTheme, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
+import { classifyInPanel, scenario, screenshot, setTheme, waitUntil } from './harness';
 import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
 
 const COLOURS = ['red', 'green', 'blue'];
@@ -49,23 +49,12 @@ const predicted = (folder: string, f: string): string | undefined => JSON.parse(
 scenario('explore: search by meaning, more like this, live re-scoring preview with Discard and Apply', async (t) => {
   const ws = t.tempDir('e2e-explore-');
   const folder = await makeWorkspace(ws);
-  const server = await startCodeServer({ folder: ws, settings: {
-    'imageTriage.model': 'models/tiny-clip',
-    'workbench.colorTheme': 'Default Dark Modern',
-    // The test types a whole file into the editor: no auto-closing or indenting of what it types.
+  // The test types a whole file into the editor: no auto-closing or indenting of what it types.
+  const { page, frame, dialogs, csp } = await classifyInPanel(t, ws, 'shop', {
     'editor.autoClosingBrackets': 'never',
     'editor.autoClosingQuotes': 'never',
     'editor.autoIndent': 'none',
-  } });
-  t.cleanup(() => server.stop());
-  const page = await t.newPage();
-  const { dialogs, csp } = watchPage(page);
-  await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'shop');
-  await clickContextMenuItem(page, 'Classify Images');
-  const frame = webviewFrame(page);
-  await frame.locator('.run-text.run-done').waitFor({ timeout: 90_000 });
-  await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+  });
 
   // 1. Search: the reds first for "red"; the results are a filter the review keys work on.
   const box = frame.locator('.search-box');

@@ -38,4 +38,5 @@ export {
   type ThemeKind,
 } from './workbench';
 export { tempDir, pngBytes, makeImageWorkspace } from './fixtures';
+export { classifyInPanel, type ClassifiedPanel } from './classifyInPanel';
 export { REPO_ROOT, OUTPUT_DIR } from './paths';

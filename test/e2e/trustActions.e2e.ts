@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
+import { classifyInPanel, scenario, screenshot, waitUntil } from './harness';
 import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
 import { readSidecar, writeSidecar } from '../../src/core/sidecarStore';
 import { applyReview } from '../../src/core/sidecar';
@@ -40,16 +40,7 @@ const enabled = async (frame: FrameLocator, name: string) => !(await act(frame, 
 scenario('act on trust: description probe, learn from corrections, certify & auto-accept with undo, from the dashboard', async (t) => {
   const ws = t.tempDir('e2e-trust-');
   const { folder, truth } = await makeWorkspace(ws);
-  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern' } });
-  t.cleanup(() => server.stop());
-  const page = await t.newPage();
-  const { dialogs, csp } = watchPage(page);
-  await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'shop');
-  await clickContextMenuItem(page, 'Classify Images');
-  const frame = webviewFrame(page);
-  await frame.locator('.run-text.run-done').waitFor({ timeout: 90_000 });
-  await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+  const { page, frame, dialogs, csp } = await classifyInPanel(t, ws, 'shop');
   const files = [...truth.keys()];
   const wrongBefore = files.filter((f) => readSidecarSync(folder, f) !== truth.get(f));
   assert.equal(wrongBefore.length, 2 * PER_COLOUR, 'zero-shot swaps red and green');

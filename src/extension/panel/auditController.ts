@@ -51,14 +51,16 @@ export class AuditController {
         { id: 'continue', label: 'Continue the audit in progress', description: `${open.done} / ${open.items.length} audited · sample ${open.sampleId}` },
         { id: 'new', label: 'Draw a new sample', description: 'images still awaiting audit stay marked' },
       ];
-      const pick = await vscode.window.showQuickPick(items, { title, placeHolder: `${this.host.folderName} has an audit in progress` });
+      const pick = await vscode.window.showQuickPick(items, { title, placeHolder: `${this.host.folderName} has an audit in progress`, ignoreFocusOut: true });
       if (!pick) return;
       if (pick.id === 'continue') return this.enter();
     }
     const seed = randomInt(0, 0x1_0000_0000);
     const n = candidates.length;
+    // Kept open when the focus moves (to the panel, to look at the images): Esc cancels.
     const text = await vscode.window.showInputBox({
       title,
+      ignoreFocusOut: true,
       prompt: `How many of the ${n} predictions to audit (stratified by classifier × category × confidence). Seed ${seed}; to use another, write e.g. "30 seed 7".`,
       value: String(Math.min(DEFAULT_SAMPLE_SIZE, n)),
       validateInput: (v) => {

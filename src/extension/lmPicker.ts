@@ -48,6 +48,7 @@ export async function chooseLanguageModel(log: Logger): Promise<string | undefin
     placeHolder: 'The model must accept images. Images are sent to it only after you agree.',
     matchOnDescription: true,
     matchOnDetail: true,
+    ignoreFocusOut: true, // the focus going back to a panel must not close the pick; Esc does
   });
   if (!pick) return undefined;
   await c.update('vlm.lmModelId', pick.id, targetOf(c, 'vlm.lmModelId'));

@@ -17,6 +17,7 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
   if (!folder) return;
   const root = folder.fsPath;
   const ws = workspaceRootOf(folder);
+  env.log.info(`Open Review Panel: ${root}`);
   const existing = ReviewPanel.get(root);
   if (existing && env.running.has(root)) return existing.panel.reveal();
   const settings = readSettings(folder);
@@ -38,7 +39,7 @@ export async function openReviewPanel(env: Env, arg?: unknown): Promise<void> {
   if (!indexed.some((i) => i.sidecar) && !env.running.has(root)) {
     const classify = 'Classify Images';
     const pick = await vscode.window.showInformationMessage(
-      `${displayPath(root, ws)} has ${indexed.length ? `${indexed.length} images but no sidecars` : 'no images'} yet. Run Classify Images first.`,
+      `${displayPath(root, ws)} has ${indexed.length ? `${indexed.length} image${indexed.length === 1 ? '' : 's'} but no sidecars` : 'no images'} yet. Run Classify Images first.`,
       ...(indexed.length ? [classify] : []),
     );
     if (pick === classify) await vscode.commands.executeCommand('imageTriage.classifyFolder', folder);

@@ -78,8 +78,7 @@ scenario('explore: search by meaning, more like this, live re-scoring preview wi
   await frame.locator('.detail vscode-button[data-act="like"]').click();
   await waitUntil('more like green1', async () => /^Top 8 of 9 images for images like green1\.png/.test((await status(frame).textContent()) ?? ''), 30_000);
   assert.deepEqual((await gridOrder(frame)).slice(0, 2).sort(), ['green0.png', 'green2.png']);
-  await setTheme(page, 'Default Light Modern');
-  await page.waitForTimeout(500);
+  await setTheme(page, 'Default Light Modern'); // returns once the webview carries the theme's class
   await screenshot(page, 'explore-like-light');
   await frame.locator('vscode-button[data-act="search-clear"]').click();
 
@@ -115,7 +114,6 @@ scenario('explore: search by meaning, more like this, live re-scoring preview wi
   assert.match(fs.readFileSync(path.join(folder, 'categories.json'), 'utf8'), /\/\/ colours[\s\S]*"name": "red", "description": "an image that is green"/);
   await waitUntil('the applied notice', async () => /Applied: 9 sidecars written, \d+ labels changed/.test((await frame.locator('.notices').textContent()) ?? ''));
   await setTheme(page, 'Default Dark Modern');
-  await page.waitForTimeout(300);
   await screenshot(page, 'explore-applied-dark');
 
   // 4. categories.json saved in the editor: a preview of the saved file.
@@ -133,12 +131,12 @@ scenario('explore: search by meaning, more like this, live re-scoring preview wi
 async function saveCategoriesInEditor(page: Page, file: string, from: string, to: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.keyboard.type('categories.json');
-  await page.waitForTimeout(800);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'categories.json' }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ timeout: 30_000 });
   await editor.locator('.view-lines').click();
-  await page.waitForTimeout(300);
+  await waitUntil('the editor to have the focus', () => editor.evaluate((e) => e.contains(document.activeElement)));
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await waitUntil('the editor to be empty', async () => ((await editor.locator('.view-lines').textContent()) ?? '').trim() === '');

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, treeItem, waitUntil, webviewFrame } from './harness';
+import { openReviewPanelFromExplorer, openWorkbench, scenario, screenshot, startCodeServer, treeItem, waitUntil, webviewFrame } from './harness';
 import { makeTriageWorkspace } from './triageWorkspace';
 import { main } from '../../src/cli/main';
 import { solidColorPng, writeTinyModel } from '../../src/devmodels/tinyModel';
@@ -31,8 +31,7 @@ scenario('export: panel toolbar button → Export Dataset… → ImageFolder on 
   t.cleanup(() => server.stop());
   const page = await t.newPage();
   await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'photos');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await openReviewPanelFromExplorer(page, server, 'photos');
   await webviewFrame(page).locator('.card').first().waitFor({ timeout: 60_000 });
 
   // The editor title bar carries the command too; the panel's own toolbar button is the one clicked.
@@ -90,8 +89,7 @@ scenario('eval dashboard: a folder-per-class set shows the evaluation against fo
   t.cleanup(() => server.stop());
   const page = await t.newPage();
   await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'colours');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await openReviewPanelFromExplorer(page, server, 'colours');
   const frame = webviewFrame(page);
   await frame.locator('.card').first().waitFor({ timeout: 60_000 });
   await frame.getByRole('tab', { name: /Trust dashboard/ }).click();

@@ -39,4 +39,6 @@ export {
 } from './workbench';
 export { tempDir, pngBytes, makeImageWorkspace } from './fixtures';
 export { classifyInPanel, type ClassifiedPanel } from './classifyInPanel';
+export { openReviewPanelFromExplorer } from './openPanel';
+export { extensionLog, hostLogTails } from './hostLogs';
 export { REPO_ROOT, OUTPUT_DIR } from './paths';

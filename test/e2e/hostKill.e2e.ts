@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { type CodeServer, openReviewPanelFromExplorer, openWorkbench, runCommandFromPalette, scenario, startCodeServer, waitUntil, webviewFrame } from './harness';
 import { processTree } from './proc';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
 import { newSidecar } from '../../src/core/sidecar';
@@ -60,9 +60,8 @@ async function shownStatuses(frame: FrameLocator): Promise<Map<string, string>> 
   return new Map(rows);
 }
 
-async function openPanel(page: Page, frame: FrameLocator): Promise<void> {
-  await rightClickTreeItem(page, 'photos');
-  await clickContextMenuItem(page, 'Open Review Panel');
+async function openPanel(page: Page, server: CodeServer, frame: FrameLocator): Promise<void> {
+  await openReviewPanelFromExplorer(page, server, 'photos');
   await waitUntil('the panel to list the images', async () => (await frame.locator('.counts .total').textContent({ timeout: 2_000 }).catch(() => '')) === `${IMAGES} images`, 60_000);
   await frame.locator('.card').first().waitFor({ timeout: 30_000 });
 }
@@ -80,7 +79,7 @@ scenario('host kill: kill -9 of the extension host during panel decisions, 5 tim
   let corrupt = 0;
   let leftovers = 0;
   let savedBeforeKill = 0;
-  await openPanel(page, frame);
+  await openPanel(page, server, frame);
   for (let round = 1; round <= KILLS; round++) {
     t.step(`round ${round}: decide, then kill the extension host`);
     const hosts = extensionHosts(server.pid);
@@ -140,7 +139,7 @@ scenario('host kill: kill -9 of the extension host during panel decisions, 5 tim
     // The dead host's panel stays as an empty tab: close it, then open the panel anew.
     await runCommandFromPalette(page, 'View: Close All Editors');
     await waitUntil('the old panel closed', async () => (await page.locator('iframe.webview').count()) === 0, 30_000);
-    await openPanel(page, frame);
+    await openPanel(page, server, frame);
     const id = ids[round % ids.length];
     const was = (await readSidecar(path.join(folder, id)))?.review.history.length ?? 0;
     await frame.locator(`.card[data-id="${id}"]`).click();

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { clickContextMenuItem, openReviewPanelFromExplorer, openWorkbench, rightClickTreeItem, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
 import { chat, startServer } from '../unit/vlm/fakeServer';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
 
@@ -53,8 +53,7 @@ scenario('reopen: closing and reopening the panel mid-run shows the true progres
   // Close the panel while the run waits on the server, then open it again from the Explorer.
   await runCommandFromPalette(page, 'View: Close Editor');
   await waitUntil('the panel closed', async () => (await page.locator('iframe.webview.ready').count()) === 0, 15_000);
-  await rightClickTreeItem(page, 'photos');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await openReviewPanelFromExplorer(page, server, 'photos');
   await frame.locator('.counts .total').waitFor({ timeout: 30_000 });
   assert.equal(await frame.locator('.counts .total').textContent(), '6 images');
   assert.equal(await runText(), 'Classifying 2 / 6', 'the reopened panel shows the run where it is');

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage } from './browser';
 import { runningServers, stopAllCodeServers } from './code-server';
+import { hostLogTails } from './hostLogs';
 import { startPeakSampler } from './proc';
 import { scenarios, setCurrentFile, type Scenario, type ScenarioContext } from './scenario';
 import { tempDir } from './fixtures';
@@ -91,6 +92,11 @@ async function runScenario(s: Scenario, browser: Browser): Promise<void> {
     for (const server of runningServers()) {
       console.log(`    --- code-server log (${server.url}), last 25 lines ---`);
       console.log(server.log().trimEnd().split('\n').slice(-25).map((l) => `    | ${l}`).join('\n'));
+      for (const block of hostLogTails(server.userDataDir)) console.log(block);
+    }
+    for (const page of pages) {
+      const toasts = await page.locator('.notification-list-item-message').allTextContents().catch(() => []);
+      if (toasts.length) console.log(`    notifications: ${toasts.join(' | ')}`);
     }
     throw e;
   } finally {

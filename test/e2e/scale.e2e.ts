@@ -2,7 +2,7 @@
 // DOM, and scrolling to the end shows the last images.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { openReviewPanelFromExplorer, openWorkbench, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
 import { makeCifarFolder } from './triageWorkspace';
 import * as path from 'node:path';
 import { readSidecar } from '../../src/core/sidecarStore';
@@ -18,8 +18,7 @@ scenario('scale: 2,000 images open virtualized; scrolling to the end shows the l
   const page = await t.newPage();
   await openWorkbench(page, server.url, ws);
 
-  await rightClickTreeItem(page, 'cifar');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await openReviewPanelFromExplorer(page, server, 'cifar');
   const frame = webviewFrame(page);
   await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
   assert.equal(await frame.locator('.counts .total').textContent(), '2000 images');

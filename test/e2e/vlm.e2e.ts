@@ -47,6 +47,14 @@ async function colourOf(req: RecordedRequest): Promise<string> {
   return r >= g && r >= b ? 'red' : g >= b ? 'green' : 'blue';
 }
 
+/** [width, height] of the image in an OpenAI chat request. */
+async function imageSizeOf(req: RecordedRequest): Promise<[number, number]> {
+  const content = req.body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? [];
+  const url: string = content.find((p: { type: string }) => p.type === 'image_url')?.image_url?.url ?? '';
+  const { width, height } = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).metadata();
+  return [width ?? 0, height ?? 0];
+}
+
 /** Card answers per colour, each exercising a different part of validation. */
 function answer(colour: string): Reply {
   const card = (scores: Record<string, number>, predicted: { name: string; score: number; confidence: string; visual_evidence: string }[], basis: string) =>
@@ -133,7 +141,8 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   t.cleanup(() => vlm.close());
   const server = await startCodeServer({
     folder: ws,
-    settings: { 'imageTriage.classifier': 'vlm', 'imageTriage.vlm.baseUrl': vlm.baseUrl, 'imageTriage.vlm.model': 'test-vlm', 'workbench.colorTheme': 'Default Dark Modern' },
+    // The 64-px squares are sent at most 48 px a side (imageTriage.vlm.maxImageSide).
+    settings: { 'imageTriage.classifier': 'vlm', 'imageTriage.vlm.baseUrl': vlm.baseUrl, 'imageTriage.vlm.model': 'test-vlm', 'imageTriage.vlm.maxImageSide': 48, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   t.cleanup(() => server.stop());
   const page = await t.newPage();
@@ -181,6 +190,8 @@ scenario('vlm: Classify Images with an OpenAI-compatible server → evidence, pr
   for (const r of vlm.requests) {
     assert.equal(r.headers.authorization, `Bearer ${API_KEY}`, 'the key reaches the server in the Authorization header');
     assert.equal(r.body?.model, 'test-vlm');
+    const size = await imageSizeOf(r);
+    assert.deepEqual(size, [48, 48], 'the image went at imageTriage.vlm.maxImageSide');
   }
 
   // Sidecars: VLM predictions with checkpoint, prompt version and flags; no invented category.

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FrameLocator, Page } from 'playwright-core';
-import { clickContextMenuItem, openWorkbench, rightClickTreeItem, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
+import { openReviewPanelFromExplorer, openWorkbench, scenario, screenshot, startCodeServer, waitUntil, watchPage, webviewFrame } from './harness';
 import { XSS_PAYLOADS } from '../support/hostile';
 import { solidColorPng } from '../../src/devmodels/tinyModel';
 import { newSidecar, applyReview } from '../../src/core/sidecar';
@@ -93,8 +93,7 @@ scenario('xss: OWASP payloads in every field show as text in the panel and the H
   const page = await t.newPage();
   const pw = watchPage(page);
   await openWorkbench(page, server.url, ws);
-  await rightClickTreeItem(page, 'photos');
-  await clickContextMenuItem(page, 'Open Review Panel');
+  await openReviewPanelFromExplorer(page, server, 'photos');
   const frame = webviewFrame(page);
   await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
   assert.equal(await frame.locator('.counts .total').textContent(), `${FILES.length} images`);

@@ -29,8 +29,9 @@ const snapshot = async (dir: string) => {
   return Promise.all(files.map((f) => fs.readFile(path.join(dir, f), 'utf8')));
 };
 
-test('confusing prompts: zero-shot is always wrong, the adapter trained on a few labels fixes the held-out images', async () => {
-  const dir = await tempDir('adapt-');
+/** 24 reddish and greenish images whose categories are described by the other's colour, classified: zero-shot is always wrong. */
+async function confusingFolder(prefix: string) {
+  const dir = await tempDir(prefix);
   const cache = await tempDir();
   const rng = mulberry32(11);
   const names: string[] = [];
@@ -47,6 +48,11 @@ test('confusing prompts: zero-shot is always wrong, the adapter trained on a few
   assert.equal((await cli(['classify', dir, '--model', await tinyModel('clip'), '--cache-dir', cache])).code, 0);
   const truth = (n: string) => (n.startsWith('r') ? 'red_bin' : 'green_bin');
   for (const n of names) assert.notEqual((await readSidecar(path.join(dir, n)))!.predictions['zero-shot']!.predicted_categories[0]?.name, truth(n), `${n}: zero-shot is wrong`);
+  return { dir, cache, names, truth };
+}
+
+test('confusing prompts: zero-shot is always wrong, the adapter trained on a few labels fixes the held-out images', async () => {
+  const { dir, cache, names, truth } = await confusingFolder('adapt-');
 
   // Four labels per category: refused, nothing written.
   const labelled = names.slice(0, 8);
@@ -81,6 +87,29 @@ test('confusing prompts: zero-shot is always wrong, the adapter trained on a few
   // Re-classifying with the base checkpoint puts zero-shot back (the undo).
   assert.equal((await cli(['classify', dir, '--model', await tinyModel('clip'), '--cache-dir', cache])).code, 0);
   assert.equal((await readSidecar(path.join(dir, names[12])))!.predictions['zero-shot']!.checkpoint, await tinyModel('clip'));
+});
+
+test('audit verdicts that name the right category are labels too: an audit alone teaches the adapter', async () => {
+  const { dir, cache, names, truth } = await confusingFolder('adapt-audit-');
+  const sampled = await cli(['audit', 'sample', dir, '--size', '14', '--seed', '5']);
+  assert.equal(sampled.code, 0, sampled.err);
+  const awaiting: string[] = [];
+  for (const n of names) if ((await readSidecar(path.join(dir, n)))!.audit.some((a) => a.status === 'awaiting')) awaiting.push(n);
+  assert.equal(awaiting.length, 14);
+  // The auditor says each sampled prediction is wrong and names the right category; no review is made.
+  for (const n of awaiting) assert.equal((await cli(['audit', 'mark', path.join(dir, n), '--category-wrong', truth(n)])).code, 0);
+  const perCategory = (c: string) => awaiting.filter((n) => truth(n) === c).length;
+  assert.ok(perCategory('red_bin') >= 5 && perCategory('green_bin') >= 5, `enough of each (${perCategory('red_bin')}, ${perCategory('green_bin')})`);
+  const r = await cli(['adapt', dir, '--cache-dir', cache, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const a = json(r.out);
+  assert.equal(a.labels, 14, 'every audit verdict is a label');
+  assert.equal(a.zero_shot_accuracy, 0);
+  assert.equal(a.cv_accuracy, 1);
+  for (const n of names.filter((x) => !awaiting.includes(x))) {
+    assert.equal((await readSidecar(path.join(dir, n)))!.predictions['zero-shot']!.predicted_categories[0]?.name, truth(n), `${n}: not audited, now right`);
+  }
+  for (const n of awaiting) assert.equal((await readSidecar(path.join(dir, n)))!.review.status, 'pending', 'an audit verdict is not a review');
 });
 
 test('held-out accuracy agrees with scikit-learn LogisticRegression on the same embeddings, labels and folds (within 2 points)', async () => {

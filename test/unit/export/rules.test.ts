@@ -73,7 +73,7 @@ test('--labels human, human+auto and predicted choose rows by source; --include-
   assert.match(skipped, /s1\/red2\.png: no label \(rejected/);
 });
 
-test('a multi-label folder is refused by imagefolder with a pointer to hf, whose metadata then carries "labels" lists', async () => {
+test('a multi-label folder is refused by imagefolder with a pointer to hf, whose metadata then carries "labels" lists, as FiftyOne\'s targets do', async () => {
   const cats = path.join(await tempDir('exp-'), 'multi.json');
   await fs.writeFile(cats, JSON.stringify({ mode: 'multi_label', categories: COLOURS.map((c) => ({ name: c, description: c })) }));
   const r = await cli(['export', src.root, '--format', 'imagefolder', '--out', path.join(path.dirname(cats), 'o'), '--categories', cats]);
@@ -83,6 +83,16 @@ test('a multi-label folder is refused by imagefolder with a pointer to hf, whose
   assert.equal((await cli(['export', src.root, '--format', 'hf', '--out', out, '--categories', cats])).code, 0);
   const first = JSON.parse((await fs.readFile(path.join(out, 'train', 'metadata.jsonl'), 'utf8')).split('\n')[0]);
   assert.ok(Array.isArray(first.labels) && !('label' in first));
+  // FiftyOneImageClassificationDataset: a multi-label target is a list of {label, confidence}.
+  const fo = path.join(path.dirname(cats), 'fo');
+  assert.equal((await cli(['export', src.root, '--format', 'fiftyone', '--out', fo, '--categories', cats])).code, 0);
+  const doc = JSON.parse(await fs.readFile(path.join(fo, 'labels.json'), 'utf8'));
+  const targets = Object.values(doc.labels) as unknown[];
+  assert.ok(targets.length > 0);
+  for (const t of targets) {
+    assert.ok(Array.isArray(t), 'a list per image');
+    for (const x of t as { label: number; confidence?: number }[]) assert.ok(Number.isInteger(x.label) && x.label >= 0 && x.label < doc.classes.length);
+  }
 });
 
 test('--files none writes only metadata that points at the images in the reviewed folder', async () => {

@@ -1,5 +1,5 @@
-// Runs every consumer of a sidecar over one: what the run, the panel, `show`, the audit and the
-// trust report do with it. Used by the fuzz test: a sidecar that reads must never make these throw.
+// Runs every consumer of a sidecar over one: what the run, the panel, `show`, the audit, the
+// trust report and the export's rows do with it. Used by the fuzz test: a sidecar that reads must never make these throw.
 import type { Prediction, Sidecar } from '../../../src/core/types';
 import { applyPrediction, applyPredictionError, applyReview, isPredictionCurrent, primaryPrediction, restoreReview, sidecarLabels } from '../../../src/core/sidecar';
 import { summarize } from '../../../src/core/imageSummary';
@@ -10,6 +10,8 @@ import { sampleCandidates } from '../../../src/core/audit/sampling';
 import { buildReport } from '../../../src/core/audit/report';
 import { renderHtml, renderJson, renderMarkdown } from '../../../src/core/audit/reportRender';
 import { dashboardData } from '../../../src/extension/panel/trustData';
+import { LABEL_MODES, labelsFor } from '../../../src/core/export/labelSource';
+import { buildRow } from '../../../src/core/export/rows';
 
 const FRESH: Prediction = {
   predicted_categories: [{ name: 'red', score: 5, confidence: 'high', visual_evidence: 'e' }],
@@ -52,5 +54,10 @@ export function exerciseConsumers(sc: Sidecar, relPath: string): void {
   outputs.push(sampleCandidates(images), auditProgress(images));
   const report = buildReport(images, { folder: '/x', now: FRESH.created_at });
   outputs.push(renderHtml(report), renderJson(report), renderMarkdown(report).text, dashboardData(report));
+  for (const mode of LABEL_MODES) {
+    const outcome = labelsFor(sc, mode);
+    outputs.push(outcome);
+    if ('ok' in outcome) outputs.push(buildRow(relPath, `/x/${relPath}`, outcome.ok, sc.predictions?.['zero-shot']));
+  }
   JSON.stringify(outputs); // what crosses to the webview or into a file
 }

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const HOST_LOGS = ['Image Triage.log', 'remoteexthost.log', 'exthost.log'];
+const EXTENSION_LOG = 'Image Triage.log';
+const HOST_LOGS = [EXTENSION_LOG, 'remoteexthost.log', 'exthost.log'];
 
 function findFiles(dir: string, names: string[], out: string[] = []): string[] {
   let entries: fs.Dirent[];
@@ -22,14 +23,13 @@ function findFiles(dir: string, names: string[], out: string[] = []): string[] {
 }
 
 /** The host and extension log files under `userDataDir/logs`, oldest session first. */
-export function hostLogFiles(userDataDir: string): string[] {
-  return findFiles(path.join(userDataDir, 'logs'), HOST_LOGS).sort();
+export function hostLogFiles(userDataDir: string, names = HOST_LOGS): string[] {
+  return findFiles(path.join(userDataDir, 'logs'), names).sort();
 }
 
 /** The extension's own log ("Image Triage" output channel), all sessions joined; '' when none yet. */
 export function extensionLog(userDataDir: string): string {
-  return hostLogFiles(userDataDir)
-    .filter((f) => path.basename(f) === 'Image Triage.log')
+  return hostLogFiles(userDataDir, [EXTENSION_LOG])
     .map((f) => fs.readFileSync(f, 'utf8'))
     .join('');
 }

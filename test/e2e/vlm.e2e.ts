@@ -38,20 +38,23 @@ async function makeWorkspace(ws: string): Promise<string> {
   return folder;
 }
 
-/** The dominant colour of the image in an OpenAI chat request: the fake VLM "looks" at it. */
-async function colourOf(req: RecordedRequest): Promise<string> {
+/** The bytes of the image (a data URL) in an OpenAI chat request. */
+function imageOf(req: RecordedRequest): Buffer {
   const content = req.body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? [];
   const url: string = content.find((p: { type: string }) => p.type === 'image_url')?.image_url?.url ?? '';
-  const { channels } = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).stats();
+  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+}
+
+/** The dominant colour of the image in an OpenAI chat request: the fake VLM "looks" at it. */
+async function colourOf(req: RecordedRequest): Promise<string> {
+  const { channels } = await sharp(imageOf(req)).stats();
   const [r, g, b] = channels.map((c) => c.mean);
   return r >= g && r >= b ? 'red' : g >= b ? 'green' : 'blue';
 }
 
 /** [width, height] of the image in an OpenAI chat request. */
 async function imageSizeOf(req: RecordedRequest): Promise<[number, number]> {
-  const content = req.body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? [];
-  const url: string = content.find((p: { type: string }) => p.type === 'image_url')?.image_url?.url ?? '';
-  const { width, height } = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).metadata();
+  const { width, height } = await sharp(imageOf(req)).metadata();
   return [width ?? 0, height ?? 0];
 }
 

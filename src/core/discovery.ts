@@ -17,7 +17,7 @@ import { promises as fs, stat as statCb, type Dirent, type Stats } from 'node:fs
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from './types';
 import { isLeftoverName } from './leftovers';
-import { sizesInWorker } from './sidecarBatchRead';
+import { sizesInWorker, stampOf, stampsInWorker } from './sidecarBatchRead';
 
 /** An abort goes on; any other worker failure gives null (the async stats below do the same work). */
 const rethrowAbort = (e: Error): null => {
@@ -36,6 +36,8 @@ export interface DiscoveredImage {
   relPath: string;
   /** Size in bytes. */
   size: number;
+  /** With `stamps`: the sidecar's stamp (stampOf), null when it has none, '?' when it cannot be read. */
+  sidecarStamp?: string | null;
 }
 
 export interface DiscoveryProblem {
@@ -105,6 +107,8 @@ interface Listing {
   subdirs: Dir[];
   /** Links to folders, to be walked after the real tree. */
   linkedDirs: { abs: string; rel: string }[];
+  /** Image files found, to be stat'ed with the rest of their level (one worker for a whole level). */
+  files: { abs: string; rel: string; sidecar: boolean }[];
   images: DiscoveredImage[];
   problems: DiscoveryProblem[];
   leftovers: string[];
@@ -113,12 +117,22 @@ interface Listing {
 const CONCURRENCY = 32;
 /** fs.stat through its callback: less overhead per file than fs.promises (100,000-image folders). */
 const statOf = (p: string) => new Promise<Stats>((resolve, reject) => statCb(p, (e, st) => (e ? reject(e) : resolve(st))));
+/** The stamp of an image's sidecar: null when there is none, '?' when it cannot be stat'ed. */
+const sidecarStampOf = (imagePath: string) => statOf(sidecarPathFor(imagePath)).then(stampOf, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : '?'));
+
+export interface DiscoveryOptions {
+  signal?: AbortSignal;
+  /** From this many images in one level of the tree on, stats run in worker threads (default 2,000). */
+  workerFrom?: number;
+  /** Also stamp each image's sidecar (for the panel's summary index). */
+  stamps?: boolean;
+}
 
 /**
  * Recursively list the images under `root`. Never throws for a problem below the root; see the rules at
  * the top of this file. Rejects with the signal's reason when `opts.signal` is aborted.
  */
-export async function discoverImages(root: string, opts: { signal?: AbortSignal; workerFrom?: number } = {}): Promise<DiscoveryResult> {
+export async function discoverImages(root: string, opts: DiscoveryOptions = {}): Promise<DiscoveryResult> {
   const { signal } = opts;
   signal?.throwIfAborted();
   const rootAbs = path.resolve(root);
@@ -135,7 +149,7 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal;
   const join = (rel: string, name: string) => (rel ? `${rel}/${name}` : name);
 
   const list = async (dir: Dir, isRoot: boolean): Promise<Listing> => {
-    const listing: Listing = { dir, subdirs: [], linkedDirs: [], images: [], problems: [], leftovers: [] };
+    const listing: Listing = { dir, subdirs: [], linkedDirs: [], files: [], images: [], problems: [], leftovers: [] };
     let entries: Dirent[];
     try {
       entries = await fs.readdir(dir.abs, { withFileTypes: true });
@@ -145,45 +159,21 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal;
       return listing;
     }
     entries.sort((a, b) => codeUnitCompare(a.name, b.name));
-    const files: { abs: string; rel: string }[] = [];
+    const files = listing.files;
     const links: { abs: string; rel: string }[] = [];
+    const names = opts.stamps ? new Set(entries.map((e) => e.name)) : null;
+    // A listed name has no separator and the folder's path is normalised: concatenation is a join.
+    const base = dir.abs.endsWith(path.sep) ? dir.abs : dir.abs + path.sep;
     for (const ent of entries) {
       if (skippedName(ent.name)) {
         if (ent.isFile() && isLeftoverName(ent.name)) listing.leftovers.push(path.join(dir.abs, ent.name));
         continue;
       }
-      const abs = path.join(dir.abs, ent.name);
+      const abs = base + ent.name;
       const rel = join(dir.rel, ent.name);
       if (ent.isDirectory()) listing.subdirs.push({ abs, rel, real: path.join(dir.real, ent.name) });
       else if (ent.isSymbolicLink()) links.push({ abs, rel });
-      else if (ent.isFile() && isImagePath(ent.name)) files.push({ abs, rel });
-    }
-    // Sizes of images (a large folder's in a worker thread: one synchronous stat each), and what each link points to.
-    const unreadable = (f: { abs: string; rel: string }, e: unknown) => {
-      // Node reads a name that is not valid UTF-8 with U+FFFD in place of the bad bytes: it cannot be opened.
-      const why = f.rel.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file name is not valid UTF-8; rename it' : `cannot read file (${errorText(e)})`;
-      listing.problems.push({ path: f.abs, message: why });
-    };
-    const sizes = files.length >= (opts.workerFrom ?? 2000) ? await sizesInWorker(files.map((f) => f.abs), signal).catch(rethrowAbort) : null;
-    if (sizes) {
-      files.forEach((f, k) => {
-        const s = sizes[k];
-        if (typeof s === 'number') listing.images.push({ path: f.abs, relPath: f.rel, size: s });
-        else unreadable(f, Object.assign(new Error(s.error), { code: s.code }));
-      });
-    } else {
-      await mapLimit(
-        files,
-        CONCURRENCY,
-        async (f) => {
-          try {
-            listing.images.push({ path: f.abs, relPath: f.rel, size: (await statOf(f.abs)).size });
-          } catch (e) {
-            unreadable(f, e);
-          }
-        },
-        signal,
-      );
+      else if (ent.isFile() && isImagePath(ent.name)) files.push({ abs, rel, sidecar: names !== null && names.has(ent.name + SIDECAR_SUFFIX) });
     }
     await mapLimit(
       links,
@@ -215,11 +205,69 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal;
           return;
         }
         if (st.isDirectory()) listing.linkedDirs.push(l);
-        else if (st.isFile() && isImagePath(l.abs)) listing.images.push({ path: l.abs, relPath: l.rel, size: st.size });
+        else if (st.isFile() && isImagePath(l.abs)) {
+          const img: DiscoveredImage = { path: l.abs, relPath: l.rel, size: st.size };
+          if (opts.stamps) img.sidecarStamp = await sidecarStampOf(l.abs);
+          listing.images.push(img);
+        }
       },
       signal,
     );
     return listing;
+  };
+
+  /**
+   * Sizes (and sidecar stamps) of a level's image files: from `workerFrom` files on in worker threads
+   * (one synchronous stat each, sizes and stamps side by side), else async with bounded concurrency.
+   */
+  const statFiles = async (listings: Listing[]) => {
+    type File = Listing['files'][number];
+    const files: File[] = [];
+    const owner: Listing[] = [];
+    for (const l of listings) for (const f of l.files) files.push(f), owner.push(l);
+    const unreadable = (k: number, e: unknown) => {
+      const f = files[k];
+      // Node reads a name that is not valid UTF-8 with U+FFFD in place of the bad bytes: it cannot be opened.
+      const why = f.rel.includes('\uFFFD') && (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file name is not valid UTF-8; rename it' : `cannot read file (${errorText(e)})`;
+      owner[k].problems.push({ path: f.abs, message: why });
+    };
+    const add = (k: number, size: number, stamp: string | null | undefined) => {
+      const img: DiscoveredImage = { path: files[k].abs, relPath: files[k].rel, size };
+      if (opts.stamps) img.sidecarStamp = stamp ?? null;
+      owner[k].images.push(img);
+    };
+    const withSidecar: number[] = [];
+    if (opts.stamps) files.forEach((f, k) => f.sidecar && withSidecar.push(k));
+    const [sizes, stamps] =
+      files.length >= (opts.workerFrom ?? 2000)
+        ? await Promise.all([
+            sizesInWorker(files.map((f) => f.abs), signal).catch(rethrowAbort),
+            withSidecar.length ? stampsInWorker(withSidecar.map((k) => sidecarPathFor(files[k].abs)), signal).catch(rethrowAbort) : [],
+          ])
+        : [null, null];
+    if (sizes) {
+      let j = 0; // the next file with a sidecar
+      files.forEach((f, k) => {
+        const st = f.sidecar && opts.stamps ? stamps?.[j++] : null;
+        const s = sizes[k];
+        if (typeof s !== 'number') return unreadable(k, Object.assign(new Error(s.error), { code: s.code }));
+        add(k, s, typeof st === 'string' || st === null ? st : '?');
+      });
+      return;
+    }
+    await mapLimit(
+      files.map((_, k) => k),
+      CONCURRENCY,
+      async (k) => {
+        try {
+          const size = (await statOf(files[k].abs)).size;
+          add(k, size, files[k].sidecar ? await sidecarStampOf(files[k].abs) : null);
+        } catch (e) {
+          unreadable(k, e);
+        }
+      },
+      signal,
+    );
   };
 
   /** Breadth-first walk from `start`; claims each folder's real path before entering it. */
@@ -229,6 +277,7 @@ export async function discoverImages(root: string, opts: { signal?: AbortSignal;
     while (level.length) {
       signal?.throwIfAborted();
       const listings = await mapLimit(level, CONCURRENCY, (d) => list(d, first), signal);
+      await statFiles(listings);
       first = false;
       const next: Dir[] = [];
       // Claims happen here, sequentially in a fixed order, so the result does not depend on I/O timing.

@@ -25,6 +25,11 @@ export interface IndexOptions {
 export async function indexFolder(root: string, opts: IndexOptions = {}): Promise<IndexedImage[]> {
   const { images, leftovers } = await discoverImages(root, { signal: opts.signal, workerFrom: opts.workerFrom });
   await sweepLeftovers(leftovers);
+  return readSidecars(images, opts);
+}
+
+/** The sidecars of discovered images (in a worker from `workerFrom` images on), in their order. */
+export async function readSidecars(images: DiscoveredImage[], opts: IndexOptions = {}): Promise<IndexedImage[]> {
   if (images.length >= (opts.workerFrom ?? 2000)) {
     const out = await inWorker(images, opts.signal).catch((e: Error) => {
       if (e.name === 'AbortError') throw e;

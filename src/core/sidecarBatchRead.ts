@@ -1,20 +1,23 @@
 // Many sidecars read off the main thread, for folders of thousands of images: a worker thread reads
 // them with synchronous calls and posts the texts in batches, and the caller parses each batch as it
 // arrives, so reading and parsing overlap on two cores (100,000 sidecars: see README "At scale").
-import { existsSync } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { abortError } from './cancel';
 
-/** A file's text (or size); null when it does not exist (text only); `{ error }` when it cannot be read. */
+/** A file's text (or size, or stamp); null when it does not exist (text and stamp); `{ error }` when it cannot be read. */
 export type ReadOutcome = string | number | null | ReadFailure;
+
+/** What tells one version of a file from another without reading it: modification time, size and inode (an atomic write's rename gives a new inode). */
+export const stampOf = (st: Pick<Stats, 'mtimeMs' | 'size' | 'ino'>): string => `${st.mtimeMs}/${st.size}/${st.ino}`;
 export interface ReadFailure {
   error: string;
   code?: string;
 }
 
 export interface ReadRequest {
-  op: 'text' | 'size';
+  op: 'text' | 'size' | 'stamp';
   paths: string[];
   batch: number;
   /** Batches the worker may read ahead of the parser. */
@@ -44,6 +47,13 @@ export function readTextsInWorker(
 export async function sizesInWorker(paths: string[], signal?: AbortSignal): Promise<(number | ReadFailure)[]> {
   const out: (number | ReadFailure)[] = new Array(paths.length);
   await inWorker('size', paths, (from, items) => items.forEach((x, k) => (out[from + k] = x as number | ReadFailure)), { signal, batch: 5000 });
+  return out;
+}
+
+/** Every path's stamp (stampOf), null when it does not exist, or why it cannot be read, in order, from a worker. */
+export async function stampsInWorker(paths: string[], signal?: AbortSignal): Promise<(string | null | ReadFailure)[]> {
+  const out: (string | null | ReadFailure)[] = new Array(paths.length);
+  await inWorker('stamp', paths, (from, items) => items.forEach((x, k) => (out[from + k] = x as string | null | ReadFailure)), { signal, batch: 5000 });
   return out;
 }
 

@@ -1,9 +1,9 @@
-// Worker thread of readTextsInWorker / sizesInWorker: reads (or stats) each file with one synchronous
+// Worker thread of readTextsInWorker / sizesInWorker / stampsInWorker: reads (or stats) each file with one synchronous
 // call (no promise and no thread-pool round trips per file, as fs.readFile has) and posts the results in batches. It stays
 // at most `ahead` batches in front of the parser (Atomics.wait on the shared counter).
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ReadOutcome, ReadRequest } from './sidecarBatchRead';
+import { stampOf, type ReadOutcome, type ReadRequest } from './sidecarBatchRead';
 
 const { op, paths, batch, ahead, consumed } = workerData as ReadRequest;
 let sent = 0;
@@ -12,10 +12,12 @@ for (let from = 0; from < paths.length; from += batch) {
   const items: ReadOutcome[] = [];
   for (let i = from; i < Math.min(paths.length, from + batch); i++) {
     try {
-      items.push(op === 'size' ? statSync(paths[i]).size : readFileSync(paths[i], 'utf8'));
+      if (op === 'text') items.push(readFileSync(paths[i], 'utf8'));
+      else if (op === 'size') items.push(statSync(paths[i]).size);
+      else items.push(stampOf(statSync(paths[i])));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      items.push(op === 'text' && err.code === 'ENOENT' ? null : { error: err.message, code: err.code });
+      items.push(op !== 'size' && err.code === 'ENOENT' ? null : { error: err.message, code: err.code });
     }
   }
   parentPort!.postMessage({ from, items });

@@ -21,6 +21,7 @@ export async function startAudit(env: Env, arg?: unknown): Promise<void> {
   if (!ReviewPanel.get(folder.fsPath)) await openReviewPanel(env, folder);
   const panel = ReviewPanel.get(folder.fsPath);
   if (!panel) return;
+  await panel.session.ready;
   if (env.running.has(folder.fsPath)) {
     void vscode.window.showInformationMessage('Image Triage: this folder is being classified; start the audit when the run has finished.');
     return;
@@ -48,6 +49,7 @@ export async function exportTrustReport(env: Env, arg?: unknown): Promise<void> 
     format = 'html';
   }
   const panel = ReviewPanel.get(root);
+  await panel?.session.ready;
   const images = panel
     ? panel.session.all()
     : (await indexFolder(root)).map((i) => ({ id: i.relPath.split(path.sep).join('/'), path: i.path, sidecar: i.sidecar, sidecarError: i.sidecarError }));

@@ -1,11 +1,14 @@
 // A 2,000-image folder with sidecars opens in the review panel with only the visible cards in the
-// DOM, and scrolling to the end shows the last images.
+// DOM; reopened, it comes from the summary index (an outside change read at once); scrolling to the
+// end shows the last images.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { openReviewPanelFromExplorer, openWorkbench, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { openReviewPanelFromExplorer, openWorkbench, runCommandFromPalette, scenario, screenshot, startCodeServer, waitUntil, webviewFrame } from './harness';
+import { extensionLog } from './hostLogs';
 import { makeCifarFolder } from './triageWorkspace';
 import * as path from 'node:path';
-import { readSidecar } from '../../src/core/sidecarStore';
+import { readSidecar, updateSidecar } from '../../src/core/sidecarStore';
+import { applyReview } from '../../src/core/sidecar';
 
 const imgCount = (frame: FrameLocator) => frame.locator('img').count();
 
@@ -29,6 +32,24 @@ scenario('scale: 2,000 images open virtualized; scrolling to the end shows the l
   t.log(`at the top: ${cards} cards, ${imgs} <img> in the DOM`);
   assert.ok(cards > 0 && cards < 100, `only visible cards are rendered (${cards})`);
   assert.ok(imgs < 100, `far fewer than 2,000 <img> (${imgs})`);
+
+  // Reopen: the grid comes from the summary index the first open saved (only the sidecar changed
+  // meanwhile, by another program, is read before the grid shows), the full sidecars follow, and
+  // everything below (scrolling, the detail pane, bulk accept and undo) runs on that reopened panel.
+  const log = () => extensionLog(server.userDataDir);
+  const loads = () => (log().match(/cifar: sidecars loaded in/g) ?? []).length;
+  await waitUntil('the first open to finish loading (the index saved)', () => loads() === 1, 60_000);
+  await runCommandFromPalette(page, 'View: Close Editor');
+  await frame.locator('.counts .total').waitFor({ state: 'detached', timeout: 30_000 });
+  const changedId = ids[1];
+  await updateSidecar(path.join(folder, changedId), async (cur) => applyReview(cur!, { action: 'label', labels: ['cat'] }, { by: 'another-tool' }));
+  await openReviewPanelFromExplorer(page, server, 'cifar');
+  await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
+  assert.equal(await frame.locator('.counts .total').textContent(), '2000 images');
+  assert.match(log(), /Review panel for .*cifar: 2000 images, 10 categories \(.*\); 1999 of them from the summary index, the sidecars loading behind/);
+  await waitUntil('the sidecars loaded behind the grid', () => loads() === 2, 60_000);
+  assert.equal(await frame.locator(`.card[data-id="${changedId}"]`).getAttribute('data-status'), 'overridden', 'the outside change shows at once');
+  assert.equal(await frame.locator(`.card[data-id="${ids[2]}"]`).getAttribute('data-status'), 'pending');
   const spacer = await frame.locator('.grid').evaluate((g) => g.scrollHeight);
   assert.ok(spacer > 20 * (await frame.locator('.grid').evaluate((g) => g.clientHeight)), 'the grid is as tall as 2,000 cards');
 

@@ -2,6 +2,7 @@
 // commands go to their handler, and every request is answered exactly once by `respond`: with the
 // handler's result, or with a typed error when the message is refused, the handler throws a
 // RequestError (or an error mapped to a code), or it fails unexpectedly (logged, code 'failed').
+// While a large folder's sidecars load behind the grid, messages that need them wait (`gate`).
 // The handler tables are mapped types over the protocol's declarations: a declared request or
 // command without a handler does not compile.
 // Pure (no vscode): unit tested.
@@ -28,7 +29,12 @@ export interface EndpointOptions {
   where(): string;
   /** Codes for errors other than RequestError that handlers may throw (e.g. a corrupt sidecar). */
   codeOf?(e: unknown): ErrorCode | undefined;
+  /** Awaited before any message but those in `UNGATED` (the session's full sidecars still loading). */
+  gate?(): Promise<unknown>;
 }
+
+/** What the grid needs while the full sidecars load: its data, thumbnails, opening a sidecar file. */
+const UNGATED: ReadonlySet<string> = new Set(['ready', 'requestThumbs', 'openSidecar']);
 
 export class Endpoint {
   constructor(private readonly o: EndpointOptions) {}
@@ -41,6 +47,7 @@ export class Endpoint {
       return;
     }
     const m = parsed.message;
+    if (!UNGATED.has(m.type)) await this.o.gate?.();
     if (isRequest(m)) return this.respond(m);
     await (this.o.commands[m.type] as (m: unknown) => unknown)(m);
   }

@@ -59,6 +59,7 @@ export class RescorePreviewer {
 
   /** categories.json was saved: preview what it changes (nothing when it matches the predictions). */
   async fileSaved(): Promise<RescorePreview | null> {
+    await this.host.session.ready;
     let saved;
     try {
       saved = await this.host.savedCategories();

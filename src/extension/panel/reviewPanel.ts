@@ -133,6 +133,19 @@ export class ReviewPanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
     );
     this.watch();
+    this.whenLoaded(session);
+  }
+
+  /** A session opened from the summary index: once its sidecars are in, the audit and any changed summaries follow. */
+  private whenLoaded(session: ReviewSession): void {
+    if (!session.fromSummaryIndex) return;
+    void session.ready.then((changed) => {
+      if (this.session !== session || this.disposed) return;
+      this.audit = this.makeAudit();
+      if (this.outbox.ready) this.audit.onReady();
+      for (const id of changed) this.pendingUpserts.set(id, true);
+      this.flushUpserts();
+    });
   }
 
   /** A live result from a classification run. */
@@ -160,6 +173,7 @@ export class ReviewPanel implements vscode.Disposable {
       this.sendInit();
       this.audit.onReady();
     }
+    this.whenLoaded(session);
   }
 
   private makeEndpoint(): Endpoint {
@@ -216,6 +230,7 @@ export class ReviewPanel implements vscode.Disposable {
       log: this.deps.log,
       where: () => this.session.root,
       codeOf: errorCodeOf,
+      gate: () => this.session.ready,
     });
   }
 

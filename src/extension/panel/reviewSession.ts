@@ -9,6 +9,7 @@ import { SIDECAR_SUFFIX } from '../../core/types';
 import { applyReview, newSidecar, restoreReview } from '../../core/sidecar';
 import { SidecarCorruptError, readSidecar, updateSidecar } from '../../core/sidecarStore';
 import type { IndexedImage } from '../../core/folderIndex';
+import type { QuickOpen } from '../../core/summaryIndex';
 import { isImagePath } from '../../core/discovery';
 import type { CategoryInfo, Decision, ImageSummary } from '../../shared/protocol';
 import { RequestError, canAccept, nothingToAccept } from '../../shared/protocol';
@@ -50,6 +51,53 @@ export class ReviewSession {
   private images = new Map<string, SessionImage>();
   private changes = new Map<number, Change[]>();
   private nextChange = 1;
+  /** Summaries from the summary index of images whose full sidecars are still being read. */
+  private early = new Map<string, ImageSummary>();
+  /**
+   * Resolves when every image's full sidecar is in (at once for a session built from sidecars), with
+   * the ids whose summary then differs from the index's. Whatever needs sidecars awaits it.
+   */
+  ready: Promise<string[]> = Promise.resolve([]);
+  /** Opened from the summary index (fromIndex): `ready` brings the sidecars. */
+  fromSummaryIndex = false;
+
+  /**
+   * A session opened from the summary index: the grid's summaries now, the full sidecars when
+   * `quick.full()` has read them. A failed read is logged by `onError` and leaves those images unread.
+   */
+  static fromIndex(root: string, categories: CategoryInfo[], mode: Mode, by: string, quick: QuickOpen, onError: (e: Error) => void): ReviewSession {
+    const s = new ReviewSession(root, categories, mode, by);
+    s.fromSummaryIndex = true;
+    quick.images.forEach((img, i) => {
+      const id = s.add(img, null);
+      if (id) s.early.set(id, { ...quick.summaries[i], id });
+    });
+    s.ready = quick.full().then(
+      (full) => s.fill(full),
+      (e: Error) => {
+        onError(e);
+        return [];
+      },
+    );
+    return s;
+  }
+
+  /** The full sidecars arrive: images changed meanwhile (a write, the watcher) keep what they have. */
+  private fill(full: IndexedImage[]): string[] {
+    const changed: string[] = [];
+    for (const img of full) {
+      const id = isPlainRelativeId(img.relPath) ? img.relPath : imageIdOf(this.root, img.path);
+      const early = id === null ? undefined : this.early.get(id);
+      const cur = id === null ? undefined : this.images.get(id);
+      if (!early || !cur || id === null) continue;
+      this.early.delete(id);
+      cur.sidecar = img.sidecar;
+      cur.sidecarError = img.sidecarError;
+      if (JSON.stringify(this.summary(id)) !== JSON.stringify(early)) changed.push(id);
+    }
+    this.early.clear();
+    return changed;
+  }
 
   constructor(
     readonly root: string,
@@ -61,11 +109,15 @@ export class ReviewSession {
   ) {
     // Discovery's relPaths are ids already: a string check instead of path arithmetic per image (a
     // million-image folder would block the extension host for seconds).
-    for (const img of indexed) {
-      const id = imageIdOfIndexed(img);
-      if (isPlainRelativeId(id)) this.images.set(id, { id, path: img.path, sidecar: img.sidecar, sidecarError: img.sidecarError });
-      else this.setImage(img.path, img.sidecar, img.sidecarError);
-    }
+    for (const img of indexed) this.add(img, img.sidecar, img.sidecarError);
+  }
+
+  /** Adds a discovered image; returns its id, or null when the path is outside the folder. */
+  private add(img: { path: string; relPath: string }, sidecar: Sidecar | null, sidecarError?: string): string | null {
+    const id = imageIdOfIndexed(img);
+    if (!isPlainRelativeId(id)) return this.setImage(img.path, sidecar, sidecarError);
+    this.images.set(id, { id, path: img.path, sidecar, sidecarError });
+    return id;
   }
 
   /** The categories changed on disk (a description edited in the panel and applied). */
@@ -78,6 +130,7 @@ export class ReviewSession {
     const id = imageIdOf(this.root, absPath);
     if (!id || !resolveImageId(this.root, id)) return null;
     this.images.set(id, { id, path: absPath, sidecar, sidecarError });
+    this.early.delete(id);
     return id;
   }
 
@@ -96,10 +149,10 @@ export class ReviewSession {
   }
   summary(id: string): ImageSummary | undefined {
     const img = this.images.get(id);
-    return img && summarize(img.id, img.sidecar, img.sidecarError);
+    return img && (this.early.get(id) ?? summarize(img.id, img.sidecar, img.sidecarError));
   }
   summaries(): ImageSummary[] {
-    return [...this.images.values()].map((i) => summarize(i.id, i.sidecar, i.sidecarError));
+    return [...this.images.keys()].map((id) => this.summary(id)!);
   }
   /** Ids the session does not know, or whose path is not inside the folder. */
   unknownIds(ids: string[]): string[] {
@@ -145,6 +198,7 @@ export class ReviewSession {
         });
         img.sidecar = written;
         img.sidecarError = undefined;
+        this.early.delete(t.id);
       } catch (e) {
         if (!(e instanceof SidecarCorruptError)) throw e;
         img.sidecarError = e.message;
@@ -178,7 +232,8 @@ export class ReviewSession {
       if (!this.setImage(imagePath, null)) return null;
       img = this.images.get(id)!;
     }
-    const before = JSON.stringify(img.sidecar) + (img.sidecarError ?? '');
+    // Not read yet (the session is still loading): the summary from disk is news either way.
+    const before = this.early.delete(id) ? null : JSON.stringify(img.sidecar) + (img.sidecarError ?? '');
     try {
       img.sidecar = await readSidecar(img.path);
       img.sidecarError = undefined;
@@ -214,6 +269,7 @@ export class ReviewSession {
       if (conflict) out.conflicts.push(c.id);
       const img = this.images.get(c.id);
       if (img) img.sidecar = written;
+      this.early.delete(c.id);
       out.updated.push(this.summary(c.id)!);
     }
     return out;

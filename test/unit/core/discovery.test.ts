@@ -53,6 +53,13 @@ test('finds images in nested folders, sorted by relPath, skipping hidden, node_m
     const upper = r.images.find((i) => i.relPath === 'b/a.JPG')!;
     assert.equal(upper.path, path.join(root, 'b', 'a.JPG'));
     assert.equal(upper.size, 3);
+    // With stamps: the sidecar's (mtime/size/inode) where one exists, null where none; worker = async.
+    const stamped = await discoverImages(root, { stamps: true });
+    assert.deepEqual(await discoverImages(root, { stamps: true, workerFrom: 0 }), stamped, 'stamps read in the worker thread give the same result');
+    const st = await fs.stat(path.join(root, 'a.jpeg.labels.json'));
+    assert.equal(stamped.images.find((i) => i.relPath === 'a.jpeg')!.sidecarStamp, `${st.mtimeMs}/${st.size}/${st.ino}`);
+    assert.deepEqual(stamped.images.filter((i) => i.sidecarStamp === null).map((i) => i.relPath), ['B_upper.webp', 'b/a.JPG', 'b/inner/deep/z.png']);
+    assert.ok(r.images.every((i) => !('sidecarStamp' in i)), 'no stamps unless asked');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

@@ -67,7 +67,9 @@ export function topK(scores: Float32Array, k: number, skip: ReadonlySet<number> 
   };
   if (k <= 0) return [];
   for (let i = 0; i < scores.length; i++) {
-    if (skip.has(i)) continue;
+    // Once the heap is full, a score below its worst cannot enter: no object, no set lookup.
+    if (heap.length === k && scores[i] < heap[0].score) continue;
+    if (skip.size && skip.has(i)) continue;
     const c = { index: i, score: scores[i] };
     if (heap.length < k) {
       heap.push(c);

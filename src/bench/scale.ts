@@ -143,8 +143,15 @@ async function main() {
   const rssOpen = mb();
   const [m, rowsS] = await secs(() => folderMatrix(images, cacheDir, KEY));
   if (m.ids.length !== N) throw new Error(`only ${m.ids.length} of ${N} rows found`);
+  // Five searches, five different queries (a reviewer's first few): the median, and the slowest.
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const qk = embeddings(1, 99 + k);
+    times.push((await secs(() => topK(dotAll(m.vectors, D, qk), 50)))[1]);
+  }
   const q = embeddings(1, 99);
-  const [, searchS] = await secs(() => topK(dotAll(m.vectors, D, q), 50));
+  const searchS = [...times].sort((a, b) => a - b)[2];
+  const searchMaxS = Math.max(...times);
   const rssSearch = mb();
   const dupRows = m.vectors.subarray(0, DUPS_N * D);
   const [d, dupS] = await secs(() => findNearDuplicates(dupRows, D, 0.95, { onProgress: (a, b) => a % 50 === 0 && log(`  duplicates: ${a}/${b}`) }));
@@ -160,7 +167,7 @@ async function main() {
     million = ` search1m_ms=${(s1m * 1000).toFixed(0)}${million1m}`;
   }
   log(`images ${N}: open ${openS.toFixed(2)} s with the summary index (discovery with stamps ${discoverS.toFixed(2)} s), first open ${firstS.toFixed(2)} s (every sidecar read); the full sidecars behind the grid ${fullS.toFixed(2)} s more`);
-  log(`images ${N}: ${summaries.length} summaries, rows read ${rowsS.toFixed(2)} s, search ${(searchS * 1000).toFixed(1)} ms`);
+  log(`images ${N}: ${summaries.length} summaries, rows read ${rowsS.toFixed(2)} s, search ${(searchS * 1000).toFixed(1)} ms (median of 5 queries; the first ${(times[0] * 1000).toFixed(1)} ms, the slowest ${(searchMaxS * 1000).toFixed(1)} ms)`);
   if (index1mS !== null) log(`1M simulated: summary index of 1,000,000 loaded, matched and packed in ${index1mS.toFixed(2)} s; open of 1M estimated ${(discoverS * (1_000_000 / N) + index1mS).toFixed(1)} s (discovery scaled linearly from ${N})`);
   const how = d.method === 'ivf' ? `IVF, ${d.cells} cells, nprobe ${d.nprobe}` : 'exact';
   log(`near duplicates over ${DUPS_N}: ${d.pairs.i.length} pairs in ${d.clusters.length} clusters, ${dupS.toFixed(1)} s (worker thread, ${how})`);
@@ -171,7 +178,7 @@ async function main() {
   const tag = N === 100_000 ? '100k' : `${Math.round(N / 1000)}k`;
   const dtag = DUPS_N === 100_000 ? '100k' : `${Math.round(DUPS_N / 1000)}k`;
   console.log(
-    `scale: open${tag}_s=${openS.toFixed(2)} open${tag}_first_s=${firstS.toFixed(2)} search${tag}_ms=${(searchS * 1000).toFixed(1)} dups${dtag}_s=${dupS.toFixed(1)} clusters${tag}_s=${clusterS.toFixed(2)} store_open_s=${storeOpenS.toFixed(2)} rss${tag}_mb=${rssPeak}${million}`,
+    `scale: open${tag}_s=${openS.toFixed(2)} open${tag}_first_s=${firstS.toFixed(2)} search${tag}_ms=${(searchS * 1000).toFixed(1)} search${tag}_max_ms=${(searchMaxS * 1000).toFixed(1)} dups${dtag}_s=${dupS.toFixed(1)} clusters${tag}_s=${clusterS.toFixed(2)} store_open_s=${storeOpenS.toFixed(2)} rss${tag}_mb=${rssPeak}${million}`,
   );
 }
 

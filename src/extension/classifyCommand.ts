@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { indexFolder } from '../core/folderIndex';
+import { openWithIndex, summaryIndexPath } from '../core/summaryIndex';
 import { runClassification, type RunSummary } from '../core/run';
 import { categoriesHash } from '../core/categories';
 import { formatTokens } from '../core/tokens';
@@ -160,6 +161,10 @@ function finish(env: Env, folder: vscode.Uri, s: RunSummary | undefined, total: 
     `Done ${root}: ${s.classified} classified, ${s.skipped} already current, ${s.failed} failed in ${formatDuration(s.elapsedMs / 1000)} (${s.checkpoint}). ${per}. Review queue: ${s.reviewQueue}.${vlmCost(s)}`,
   );
   for (const w of s.warnings) env.log.warn(w);
+  // The summary index for the next Open Review Panel, in the background (stamps first, then reads).
+  void openWithIndex(root, summaryIndexPath(env.ctx.globalStorageUri.fsPath, root))
+    .then((q) => q.full())
+    .catch((e: Error) => env.log.warn(`Summary index of ${root} not saved: ${e.message}`));
   ReviewPanel.setRun(root, { state: 'done', done: s.total, total: s.total });
   env.statusBar.finish(`${s.total} images${s.failed ? `, ${s.failed} failed` : ''}`, folder, s.failed === 0);
   const buttons = [...(panel ? [] : ['Open Review Panel']), ...(s.failed ? ['Show Log'] : [])];

@@ -83,12 +83,31 @@ export interface Window {
   height: number;
 }
 
+/** Where the fused path writes: CHW float planes at `offset`, each byte mapped through its channel's table. */
+export interface Planes {
+  luts: Float32Array[];
+  out: Float32Array;
+  offset: number;
+}
+
 /**
  * Resizes an interleaved 8-bit image (the first 3 of `channels` channels) to outW×outH as PIL does,
  * and returns only `window` of the result (a center crop, say) as interleaved RGB, written into
- * `into` when given (it must hold window.width × window.height × 3 bytes).
+ * `into` when given (it must hold window.width × window.height × 3 bytes). With `planes`, the window
+ * goes straight into the model's normalised CHW planes instead (one pass less over the pixels).
  */
-export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels: number, outW: number, outH: number, filter: PilFilter, window: Window = { left: 0, top: 0, width: outW, height: outH }, into?: Uint8Array): Uint8Array {
+export function pilResize(
+  src: Uint8Array,
+  srcW: number,
+  srcH: number,
+  channels: number,
+  outW: number,
+  outH: number,
+  filter: PilFilter,
+  window: Window = { left: 0, top: 0, width: outW, height: outH },
+  into?: Uint8Array,
+  planes?: Planes,
+): Uint8Array {
   const { left, top, width, height } = window;
   if (channels < 3 || src.length < srcW * srcH * channels) throw new RangeError('pilResize: source buffer is smaller than its dimensions');
   if (left < 0 || top < 0 || left + width > outW || top + height > outH) throw new RangeError('pilResize: window outside the output');
@@ -124,8 +143,9 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
   }
   // Vertical pass, one output row at a time. Up to 5 taps (any upscale) in one unrolled sweep;
   // more (downscaling) accumulated tap by tap.
-  const out = into ?? new Uint8Array(width * height * 3);
-  if (out.length < width * height * 3) throw new RangeError('pilResize: output buffer too small');
+  // With `planes` the byte image is not written (the returned buffer is then empty).
+  const out = planes ? new Uint8Array(0) : (into ?? new Uint8Array(width * height * 3));
+  if (!planes && out.length < width * height * 3) throw new RangeError('pilResize: output buffer too small');
   const stride = width * 3;
   const acc = scratch.ints(stride);
   for (let y = 0; y < height; y++) {
@@ -144,6 +164,22 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
       const r2 = n > 2 ? r0 + 2 * stride : r0;
       const r3 = n > 3 ? r0 + 3 * stride : r0;
       const r4 = n > 4 ? r0 + 4 * stride : r0;
+      if (planes) {
+        // Straight into the model's planes: each byte through its channel's table, no byte image kept.
+        const { luts, out: f, offset } = planes;
+        const l0 = luts[0];
+        const l1 = luts[1];
+        const l2 = luts[2];
+        const plane = width * height;
+        for (let px = 0, x = 0, d = offset + y * width; px < width; px++, x += 3, d++) {
+          f[d] = l0[clip8(HALF + tmp[r0 + x] * w0 + tmp[r1 + x] * w1 + tmp[r2 + x] * w2 + tmp[r3 + x] * w3 + tmp[r4 + x] * w4)];
+          const g = x + 1;
+          f[d + plane] = l1[clip8(HALF + tmp[r0 + g] * w0 + tmp[r1 + g] * w1 + tmp[r2 + g] * w2 + tmp[r3 + g] * w3 + tmp[r4 + g] * w4)];
+          const b = x + 2;
+          f[d + 2 * plane] = l2[clip8(HALF + tmp[r0 + b] * w0 + tmp[r1 + b] * w1 + tmp[r2 + b] * w2 + tmp[r3 + b] * w3 + tmp[r4 + b] * w4)];
+        }
+        continue;
+      }
       for (let x = 0; x < stride; x++) {
         out[o + x] = clip8(HALF + tmp[r0 + x] * w0 + tmp[r1 + x] * w1 + tmp[r2 + x] * w2 + tmp[r3 + x] * w3 + tmp[r4 + x] * w4);
       }
@@ -155,7 +191,12 @@ export function pilResize(src: Uint8Array, srcW: number, srcH: number, channels:
       const s = r0 + i * stride;
       for (let x = 0; x < stride; x++) acc[x] += tmp[s + x] * w;
     }
-    for (let x = 0; x < stride; x++) out[o + x] = clip8(acc[x]);
+    if (planes) {
+      const plane = width * height;
+      for (let px = 0, x = 0, d = planes.offset + y * width; px < width; px++, x += 3, d++) {
+        for (let c = 0; c < 3; c++) planes.out[d + c * plane] = planes.luts[c][clip8(acc[x + c])];
+      }
+    } else for (let x = 0; x < stride; x++) out[o + x] = clip8(acc[x]);
   }
   return out;
 }

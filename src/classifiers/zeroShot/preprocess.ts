@@ -79,9 +79,6 @@ function resizePlan(spec: PreprocessSpec, w: number, h: number): ResizePlan {
   return { rw, rh, window: fits ? { left: Math.floor((rw - width) / 2), top: Math.floor((rh - height) / 2), width, height } : undefined };
 }
 
-let upscaleBuffer = new Uint8Array(0);
-const upscaled = (n: number) => (upscaleBuffer.length >= n ? upscaleBuffer : (upscaleBuffer = new Uint8Array(n)));
-
 const PIL_FILTERS: Partial<Record<PreprocessSpec['kernel'], PilFilter>> = { cubic: 'cubic', linear: 'linear' };
 
 /**
@@ -106,8 +103,9 @@ export async function preprocessInto(bytes: Buffer, spec: PreprocessSpec, out: F
       // ~1 ms of JS per image: give the event loop a turn first, so a batch's decodes finishing
       // together do not run their resamples back to back in one task.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      // Into a reused buffer: it is normalised below with no await in between.
-      data = pilResize(px.data, px.info.width, px.info.height, px.info.channels, plan.rw, plan.rh, filter, plan.window, upscaled(width * height * 3));
+      // Resampled straight into the model's planes, normalised on the way.
+      pilResize(px.data, px.info.width, px.info.height, px.info.channels, plan.rw, plan.rh, filter, plan.window, undefined, { luts: channelLuts(spec), out, offset });
+      return;
     } else {
       let img = (fast ? openPixels(fast, src.width, src.height, 3) : openImage(bytes, src)).resize(plan.rw, plan.rh, { fit: 'fill', kernel: spec.kernel });
       if (plan.window) {
@@ -139,10 +137,11 @@ function channelLuts(spec: PreprocessSpec): Float32Array[] {
 
 function writeNormalised(hwc: Uint8Array, ch: number, spec: PreprocessSpec, out: Float32Array, offset: number, plane: number): void {
   if (hwc.length < plane * ch) throw new ImageDecodeError('decoded image has an unexpected size');
-  const lut = channelLuts(spec);
-  for (let c = 0; c < 3; c++) {
-    const l = lut[c];
-    const base = offset + c * plane;
-    for (let i = 0, s = c; i < plane; i++, s += ch) out[base + i] = l[hwc[s]];
+  const [l0, l1, l2] = channelLuts(spec);
+  // One pass over the pixels, three planes written side by side.
+  for (let i = 0, s = 0, b1 = offset + plane, b2 = offset + 2 * plane; i < plane; i++, s += ch) {
+    out[offset + i] = l0[hwc[s]];
+    out[b1 + i] = l1[hwc[s + 1]];
+    out[b2 + i] = l2[hwc[s + 2]];
   }
 }

@@ -57,3 +57,21 @@ test('a window outside the output or a short buffer is refused, not read out of 
   assert.throws(() => pilResize(pixels(4, 3, 1), 4, 4, 3, 8, 8, 'cubic'), /smaller than its dimensions/);
   assert.throws(() => pilResize(pixels(4, 4, 1), 4, 4, 3, 8, 8, 'cubic', undefined, new Uint8Array(10)), /output buffer too small/);
 });
+
+test('into the model planes: each value is its Pillow byte through the channel table, up- and downscaling', () => {
+  const luts = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - 0.4 - c * 0.05) / (0.25 + c * 0.01)));
+  for (const [w, h, seed, ow, oh, filter] of PILLOW) {
+    const src = pixels(w, h, seed);
+    const bytes = pilResize(src, w, h, 3, ow, oh, filter);
+    const plane = ow * oh;
+    const offset = 5;
+    const out = new Float32Array(offset + 3 * plane + 4).fill(-99);
+    pilResize(src, w, h, 3, ow, oh, filter, undefined, undefined, { luts, out, offset });
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < plane; i++) {
+        if (out[offset + c * plane + i] !== luts[c][bytes[i * 3 + c]]) assert.fail(`${w}×${h} → ${ow}×${oh}: channel ${c}, pixel ${i}`);
+      }
+    }
+    assert.deepEqual([...out.subarray(0, offset), ...out.subarray(offset + 3 * plane)], [-99, -99, -99, -99, -99, -99, -99, -99, -99], 'nothing written outside the planes');
+  }
+});

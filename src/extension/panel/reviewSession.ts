@@ -87,9 +87,10 @@ export class ReviewSession {
     const changed: string[] = [];
     for (const img of full) {
       const id = isPlainRelativeId(img.relPath) ? img.relPath : imageIdOf(this.root, img.path);
-      const early = id === null ? undefined : this.early.get(id);
-      const cur = id === null ? undefined : this.images.get(id);
-      if (!early || !cur || id === null) continue;
+      if (id === null) continue;
+      const early = this.early.get(id);
+      const cur = this.images.get(id);
+      if (!early || !cur) continue;
       this.early.delete(id);
       cur.sidecar = img.sidecar;
       cur.sidecarError = img.sidecarError;

@@ -71,6 +71,34 @@ export async function writeFileAtomic(target: string, data: string | Buffer, opt
   await syncDir(dir);
 }
 
+/**
+ * Writes `target` only if no file of that name exists: a temp file, fsynced, then link(2), which
+ * fails when the name is taken (a file, a link, anything), so nothing is ever replaced. False when it
+ * exists. `syncDirectory: false` leaves the directory's fsync to the caller (once for many files).
+ */
+export async function writeFileExclusive(target: string, data: string | Buffer, opts: { syncDirectory?: boolean; beforeLink?: () => Promise<void> } = {}): Promise<boolean> {
+  const tmp = tempPathFor(target);
+  let made = false;
+  try {
+    const handle = await fs.open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await opts.beforeLink?.();
+    await fs.link(tmp, target);
+    made = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    await fs.unlink(tmp).catch(() => undefined);
+  }
+  if (made && opts.syncDirectory !== false) await syncDir(path.dirname(target));
+  return made;
+}
+
 /** Serialises async work per key (e.g. per sidecar path) within this process. */
 export class KeyedMutex {
   private tails = new Map<string, Promise<unknown>>();

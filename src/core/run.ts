@@ -8,7 +8,8 @@ import type { Classifier, ImageInput } from './classifier';
 import type { CategorySet, Prediction, Sidecar } from './types';
 import { ROUTE_REVIEW, SIDECAR_SUFFIX } from './types';
 import { applyPrediction, applyPredictionError, isPredictionCurrent, newSidecar, predictedLabels } from './sidecar';
-import { SidecarCorruptError, readSidecar, updateSidecar } from './sidecarStore';
+import { SidecarCorruptError, createSidecar, readSidecar, updateSidecar } from './sidecarStore';
+import { syncDir } from './atomicWrite';
 import { discoverImages } from './discovery';
 import { NO_USAGE, tokenTotals, usageBetween, type TokenTotals } from './tokens';
 import { sweepDir, sweepLeftovers } from './leftovers';
@@ -186,6 +187,10 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   const classifyAndWrite = async (batch: Loaded[]) => {
     if (summary.vlm_calls !== undefined) summary.vlm_calls += batch.length;
     const outcomes = await classifier.classifyBatch(batch.map((b) => b.input!), set, signal);
+    // New sidecars are created without the lock (never replacing one) and their folders fsynced once
+    // per batch; they are reported after that fsync.
+    const unsynced = new Set<string>();
+    const reports: { l: Loaded; dir?: string; report: () => void }[] = [];
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i];
       const o = outcomes[i];
@@ -193,18 +198,38 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
         await fail(l, o ? o.error : 'classifier returned no result');
       } else {
         const img = l.input!;
+        const next = (cur: Sidecar | null) =>
+          applyPrediction(cur ?? newSidecar({ name: path.basename(l.img.path), sha256: img.sha256, size: img.bytes.length }), opts.stamp ? opts.stamp(o.prediction, cur) : o.prediction);
         try {
-          const sc = await updateSidecar(l.img.path, (cur) =>
-            applyPrediction(cur ?? newSidecar({ name: path.basename(l.img.path), sha256: img.sha256, size: img.bytes.length }), opts.stamp ? opts.stamp(o.prediction, cur) : o.prediction),
-          );
-          summary.classified++;
-          count(o.prediction);
-          emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'classified', sidecar: sc ?? undefined });
+          let sc: Sidecar | null;
+          let dir: string | undefined;
+          const first = l.sidecar ? null : next(null);
+          if (first && (await createSidecar(l.img.path, first, { syncDirectory: false }))) {
+            sc = first;
+            unsynced.add((dir = path.dirname(l.img.path)));
+          } else {
+            sc = await updateSidecar(l.img.path, next);
+          }
+          reports.push({
+            l,
+            dir,
+            report: () => {
+              summary.classified++;
+              count(o.prediction);
+              emit({ type: 'image', relPath: l.img.relPath, path: l.img.path, status: 'classified', sidecar: sc ?? undefined });
+            },
+          });
         } catch (e) {
           await fail(l, writeProblem(e));
         }
       }
       done++;
+    }
+    const unsafe = new Map<string, unknown>();
+    await Promise.all([...unsynced].map((d) => syncDir(d).catch((e) => unsafe.set(d, e))));
+    for (const r of reports) {
+      if (r.dir && unsafe.has(r.dir)) await fail(r.l, writeProblem(unsafe.get(r.dir)));
+      else r.report();
     }
     progress();
   };

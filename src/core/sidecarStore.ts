@@ -7,7 +7,7 @@ import { promises as fs, readFile as readFileCb } from 'node:fs';
 import * as path from 'node:path';
 import type { Sidecar } from './types';
 import { SIDECAR_SUFFIX } from './types';
-import { KeyedMutex, writeFileAtomic } from './atomicWrite';
+import { KeyedMutex, writeFileAtomic, writeFileExclusive } from './atomicWrite';
 import { LockLostError, lockPathOf, testHooks, withFileLock } from './fileLock';
 import { normaliseSidecar, sidecarProblem } from './sidecar';
 import { installEnvTestHooks } from './testHooks';
@@ -141,6 +141,20 @@ export function updateSidecar(
         if (!(e instanceof LockLostError) || attempt >= 5) throw e;
       }
     }
+  });
+}
+
+/**
+ * A first sidecar for an image that has none, without the lock file: written only if no sidecar
+ * exists (writeFileExclusive), so one written meanwhile by another process, with whatever decision it
+ * holds, is never replaced. False when one exists: then read-modify-write it with updateSidecar.
+ * `syncDirectory: false`: the caller fsyncs the folder once for a batch (syncDir) before reporting.
+ */
+export function createSidecar(imagePath: string, sc: Sidecar, opts: { syncDirectory?: boolean } = {}): Promise<boolean> {
+  const p = sidecarPath(imagePath);
+  return locks.run(imagePath, async () => {
+    await sweepOnce(path.dirname(p));
+    return writeFileExclusive(p, sidecarText(sc), { ...opts, beforeLink: async () => testHooks.beforeCommit?.(p) });
   });
 }
 

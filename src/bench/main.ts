@@ -352,7 +352,14 @@ async function main() {
   console.log(`ratios: ours_vs_limit=${worst('ol').toFixed(3)} ours_vs_naive=${worst('on10').toFixed(2)} rescore10k_s=${lp.rescore.inMemory.toFixed(3)} rss_growth=${growth.toFixed(3)} ceiling=${worst('ceiling').toFixed(3)}`);
 }
 
-main().catch((e) => {
+const USAGE = `usage: npm run bench -- [--quick] [--dtypes fp32,q8] [--threads N] [--batch 16] [--rounds 2] [--images 1000] [--leak-images 10000] [--model <dir>]
+  Classification throughput against the model's own limit on a random-weight ViT-B/32 (generated
+  into .bench/ if missing), the naive pipeline, a 10,000-image leak check, re-scoring and thumbnails.
+  --quick: a smaller run; --rounds: ours runs between limit measurements; --images: images per ours run; --leak-images: images of the leak check.
+  The last line is \`ratios: ours_vs_limit=… ours_vs_naive=… rescore10k_s=… rss_growth=… ceiling=…\`.`;
+
+if (argv.includes('--help') || argv.includes('-h')) console.log(USAGE);
+else main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

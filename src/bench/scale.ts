@@ -182,7 +182,14 @@ async function main() {
   );
 }
 
-main().catch((e) => {
+const USAGE = `usage: npm run bench:scale -- [--n 100000] [--dir <folder>] [--dups-n N] [--no-million]
+  --n: images in the synthetic folder (default 100000); --dir: generate the folder there once and
+  reuse it later (default: a temp folder, removed at the end); --dups-n: rows for the near-duplicate
+  search (default --n); --no-million: skip the 1,000,000 summaries and rows simulated in memory (~2 GB).
+  The last line is \`scale: open<N>_s=… search<N>_ms=… dups<N>_s=… clusters<N>_s=… store_open_s=… rss<N>_mb=…\`.`;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) console.log(USAGE);
+else main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

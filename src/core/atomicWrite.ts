@@ -51,24 +51,28 @@ export interface AtomicWriteOptions {
   beforeRename?: () => Promise<void>;
 }
 
-export async function writeFileAtomic(target: string, data: string | Buffer, opts: AtomicWriteOptions = {}): Promise<void> {
-  const dir = path.dirname(target);
-  const tmp = tempPathFor(target);
-  let handle: fs.FileHandle | undefined;
+/** Creates `tmp` (it must not exist), writes `data` and fsyncs it; the handle is always closed. */
+async function writeSynced(tmp: string, data: string | Buffer): Promise<void> {
+  const handle = await fs.open(tmp, 'wx');
   try {
-    handle = await fs.open(tmp, 'wx');
     await handle.writeFile(data);
     await handle.sync();
+  } finally {
     await handle.close();
-    handle = undefined;
+  }
+}
+
+export async function writeFileAtomic(target: string, data: string | Buffer, opts: AtomicWriteOptions = {}): Promise<void> {
+  const tmp = tempPathFor(target);
+  try {
+    await writeSynced(tmp, data);
     await opts.beforeRename?.();
     await fs.rename(tmp, target);
   } catch (err) {
-    if (handle) await handle.close().catch(() => undefined);
     await fs.unlink(tmp).catch(() => undefined);
     throw err;
   }
-  await syncDir(dir);
+  await syncDir(path.dirname(target));
 }
 
 /**
@@ -80,13 +84,7 @@ export async function writeFileExclusive(target: string, data: string | Buffer, 
   const tmp = tempPathFor(target);
   let made = false;
   try {
-    const handle = await fs.open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(tmp, data);
     await opts.beforeLink?.();
     await fs.link(tmp, target);
     made = true;

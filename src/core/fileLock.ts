@@ -4,7 +4,7 @@
 // gone (same host: a kill -9 is recovered at once), or whose file has not been refreshed for staleMs
 // (the owner touches it every HEARTBEAT_MS), is broken. Breaking renames the lock aside and checks it
 // is the one judged stale; an owner can re-check it still holds the lock before it commits.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -43,14 +43,29 @@ export function lockPathOf(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.lock`);
 }
 
-/** True when a process with this pid exists on this machine. */
+/**
+ * True when a process with this pid runs on this machine. A zombie (killed, not yet reaped by its
+ * parent: a kill -9'd extension host until code-server waits for it) answers signal 0 but runs no
+ * more: on Linux its state in /proc says so, and it counts as dead.
+ */
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    // "<pid> (<comm>) <state> …": comm may hold spaces and parentheses, so the state follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -2,11 +2,11 @@
 // interrupted writes (temp files, dead locks) on the next run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lockPathOf, withFileLock, STALE_MS } from '../../../src/core/fileLock';
+import { isStaleLock, lockPathOf, pidAlive, withFileLock, STALE_MS } from '../../../src/core/fileLock';
 import { sweepDir, sweepExportLeftovers } from '../../../src/core/leftovers';
 import { hostTag, LEFTOVER_RE, syncDir, tempPathFor, writeFileAtomic } from '../../../src/core/atomicWrite';
 import { leftoverImage } from '../../../src/core/shard';
@@ -45,6 +45,35 @@ test('a lock left by a killed process is broken at once; a live one is waited fo
   await Promise.all([first, second]);
   assert.deepEqual(order, ['first', 'second']);
   assert.deepEqual(await fs.readdir(dir), [], 'lock released');
+});
+
+test('a zombie (killed, not yet reaped by its parent) counts as dead: its lock is stale at once (Linux: /proc)', async () => {
+  // `sleep 0` exits; its parent has become `sleep 30` (exec), which never waits for it: a zombie.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d).trim()))));
+    const state = () => {
+      const s = readFileSync(`/proc/${zombie}/stat`, 'latin1');
+      return s.charAt(s.lastIndexOf(')') + 2);
+    };
+    for (let i = 0; i < 200 && state() !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(state(), 'Z', 'the child is a zombie');
+    assert.doesNotThrow(() => process.kill(zombie, 0), 'signal 0 still reaches it');
+    assert.equal(pidAlive(zombie), false);
+    assert.equal(pidAlive(parent.pid!), true, 'its running parent is alive');
+
+    const dir = await tempDir('lock-');
+    const target = path.join(dir, 'z.jpg.labels.json');
+    await fs.writeFile(lockPathOf(target), ownerJson(zombie));
+    assert.equal(await isStaleLock(lockPathOf(target)), true, 'fresh, but its owner is a zombie');
+    await fs.writeFile(lockPathOf(target), ownerJson(parent.pid!));
+    assert.equal(await isStaleLock(lockPathOf(target)), false, 'fresh and its owner runs');
+    assert.deepEqual(await sweepDir(dir), [], 'a live owner\'s lock is kept');
+    await fs.writeFile(lockPathOf(target), ownerJson(zombie));
+    assert.deepEqual(await sweepDir(dir), [lockPathOf(target)], 'a zombie\'s lock is swept');
+  } finally {
+    parent.kill('SIGKILL');
+  }
 });
 
 test('a lock of another machine is broken only once it has not been refreshed for STALE_MS', async () => {

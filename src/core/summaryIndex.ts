@@ -57,6 +57,65 @@ export async function saveSummaryIndex(file: string, root: string, entries: { st
   await writeFileAtomic(file, JSON.stringify(body));
 }
 
+/** An index not saved (opened) for this long is removed, as is one whose folder is gone. */
+export const INDEX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+/** Past this many bytes in all, the least recently opened indexes go first. */
+export const INDEX_MAX_BYTES = 2 * 1024 ** 3;
+
+/** The folder an index file belongs to, read from its first bytes (`{"v":…,"root":"…"`), or null. */
+async function indexRoot(file: string): Promise<string | null> {
+  const h = await fs.open(file, 'r').catch(() => null);
+  if (!h) return null;
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+    const m = /^\{"v":\d+,"root":("(?:[^"\\]|\\.)*")/.exec(buf.toString('utf8', 0, bytesRead));
+    return m ? (JSON.parse(m[1]) as string) : null;
+  } catch {
+    return null;
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Keeps the summary indexes in `dir` (the extension's storage) from growing without end: removes
+ * those whose folder is gone or that were not opened for 30 days, then the least recently opened
+ * until all take at most `maxBytes`. `keep` (the folder being opened) is never removed. Returns the
+ * files removed.
+ */
+export async function pruneSummaryIndexes(dir: string, keep: string, opts: { maxAgeMs?: number; maxBytes?: number; now?: number } = {}): Promise<string[]> {
+  const maxAge = opts.maxAgeMs ?? INDEX_MAX_AGE_MS;
+  const maxBytes = opts.maxBytes ?? INDEX_MAX_BYTES;
+  const now = opts.now ?? Date.now();
+  const files: { file: string; mtime: number; size: number }[] = [];
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{24}\.json$/.test(name)) continue;
+    const file = path.join(dir, name);
+    if (file === path.resolve(keep)) continue;
+    const st = await fs.stat(file).catch(() => null);
+    if (st?.isFile()) files.push({ file, mtime: st.mtimeMs, size: st.size });
+  }
+  const removed: string[] = [];
+  const remove = async (f: string) => {
+    if (await fs.unlink(f).then(() => true, () => false)) removed.push(f);
+  };
+  const kept: typeof files = [];
+  for (const f of files) {
+    const root = now - f.mtime > maxAge ? null : await indexRoot(f.file);
+    const gone = root === null || !(await fs.stat(root).then((st) => st.isDirectory(), () => false));
+    if (gone) await remove(f.file);
+    else kept.push(f);
+  }
+  let total = kept.reduce((t, f) => t + f.size, 0) + ((await fs.stat(keep).catch(() => null))?.size ?? 0);
+  for (const f of kept.sort((a, b) => a.mtime - b.mtime)) {
+    if (total <= maxBytes) break;
+    await remove(f.file);
+    total -= f.size;
+  }
+  return removed;
+}
+
 export interface QuickOpen {
   images: DiscoveredImage[];
   /** Every image's summary, in the images' order. */
@@ -113,6 +172,7 @@ export async function openWithIndex(root: string, indexFile: string, opts: { sig
         if (stamp && stamp !== '?' && !img.sidecarError) entries.push({ stamp, summary: summarize(img.relPath, img.sidecar) });
       });
       await saveSummaryIndex(indexFile, root, entries).catch(() => undefined); // only a cache: the next open reads the sidecars
+      await pruneSummaryIndexes(path.dirname(indexFile), indexFile).catch(() => undefined);
       return all.map(({ path: p, relPath, size, sidecar, sidecarError }) => ({ path: p, relPath, size, sidecar, ...(sidecarError ? { sidecarError } : {}) }));
     })());
   return { images, summaries, fromIndex, full };

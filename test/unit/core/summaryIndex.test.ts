@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { indexFolder } from '../../../src/core/folderIndex';
 import { summarizeFolder } from '../../../src/core/imageSummary';
-import { openWithIndex, summaryIndexPath, SUMMARY_INDEX_VERSION } from '../../../src/core/summaryIndex';
+import { openWithIndex, pruneSummaryIndexes, summaryIndexPath, SUMMARY_INDEX_VERSION } from '../../../src/core/summaryIndex';
 import { discoverImages } from '../../../src/core/discovery';
 import { newSidecar, applyReview } from '../../../src/core/sidecar';
 import { readSidecar, updateSidecar, writeSidecar } from '../../../src/core/sidecarStore';
@@ -102,4 +102,48 @@ test('the index lives in the extension storage, one file per folder, never in th
   const inFolder = await fs.readdir(root, { recursive: true });
   assert.ok(!inFolder.some((n) => String(n).includes('summary-index')), 'nothing written into the reviewed folder');
   await fs.access(file);
+});
+
+test('old indexes are pruned: a removed folder\'s, one not opened for 30 days, then the least recently opened past the size cap', async () => {
+  const store = await tempDir('sindex-store-');
+  temps.push(store);
+  const made: Record<string, { root: string; file: string }> = {};
+  for (const name of ['kept', 'gone', 'stale', 'older', 'newer', 'current']) {
+    const { root } = await folder(6);
+    const file = summaryIndexPath(store, root);
+    await (await openWithIndex(root, file)).full();
+    made[name] = { root, file };
+  }
+  const day = 24 * 60 * 60 * 1000;
+  const now = Date.now();
+  const age = (name: string, days: number) => fs.utimes(made[name].file, new Date(now - days * day), new Date(now - days * day));
+  await fs.rm(made.gone.root, { recursive: true });
+  await age('stale', 31);
+  await age('kept', 5);
+  await age('older', 10);
+  await age('newer', 2);
+  const dir = path.dirname(made.current.file);
+  await fs.writeFile(path.join(dir, 'notes.txt'), 'not an index');
+  const sizeOf = async (n: string) => (await fs.stat(made[n].file)).size;
+  // Room for all but one of the surviving four: the least recently opened (older, 10 days) goes.
+  const cap = (await sizeOf('current')) + (await sizeOf('kept')) + (await sizeOf('newer')) + (await sizeOf('older')) - 1;
+  const removed = await pruneSummaryIndexes(dir, made.current.file, { maxBytes: cap, now });
+  assert.deepEqual(removed.sort(), [made.gone.file, made.stale.file, made.older.file].sort());
+  const left = (await fs.readdir(dir)).sort();
+  assert.deepEqual(left, [path.basename(made.current.file), path.basename(made.kept.file), path.basename(made.newer.file), 'notes.txt'].sort());
+  // The kept indexes still open their folders from the index.
+  const again = await openWithIndex(made.kept.root, made.kept.file);
+  assert.equal(again.fromIndex, again.images.filter((i) => i.sidecarStamp && i.sidecarStamp !== '?').length - 1 /* the cut-short sidecar is never indexed */);
+});
+
+test('a full open prunes the indexes of folders that are gone, never its own', async () => {
+  const a = await folder(4);
+  const b = await folder(4);
+  const fa = summaryIndexPath(a.store, a.root);
+  await (await openWithIndex(a.root, fa)).full();
+  const fb = summaryIndexPath(a.store, b.root);
+  await (await openWithIndex(b.root, fb)).full();
+  await fs.rm(a.root, { recursive: true });
+  await (await openWithIndex(b.root, fb)).full();
+  assert.deepEqual(await fs.readdir(path.dirname(fb)), [path.basename(fb)]);
 });

@@ -1,7 +1,8 @@
 // Test-only hooks, switched on by the environment of a test's child process (never set in use):
 //   IMAGE_TRIAGE_TEST_HOOK_DIR=<dir>  writes <dir>/busy-<pid> when this process finds a sidecar locked;
-//   IMAGE_TRIAGE_TEST_PAUSE=1         also pauses every sidecar write between read and rename: writes
-//                                     <dir>/paused-<pid> and waits for <dir>/resume-<pid>;
+//   IMAGE_TRIAGE_TEST_PAUSE=1         also pauses every sidecar write between read and rename, and every
+//                                     image an export places: writes <dir>/paused-<pid> and waits for
+//                                     <dir>/resume-<pid>;
 //   IMAGE_TRIAGE_TEST_ENOSPC=1        every sidecar write fails as on a full disk (where no small
 //                                     tmpfs can be mounted to fill for real).
 import { existsSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,11 @@ export function installEnvTestHooks(env = process.env): void {
     return;
   }
   if (env.IMAGE_TRIAGE_TEST_PAUSE !== '1') return;
-  testHooks.beforeCommit = async () => {
+  const pause = async () => {
     writeFileSync(path.join(dir, `paused-${process.pid}`), '');
     const resume = path.join(dir, `resume-${process.pid}`);
     while (!existsSync(resume)) await new Promise((r) => setTimeout(r, 10));
   };
+  testHooks.beforeCommit = pause;
+  testHooks.beforeExportItem = pause;
 }

@@ -95,7 +95,8 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
   assert.equal(await frame.locator('.act-certify svg.certify-curve').count(), 1, 'the coverage-vs-bound chart');
   assert.equal(await enabled(frame, 'auto-accept'), false, 'nothing certified yet');
   // The auditor judges each sampled image in the Audit view with the keys: c = category right, saved
-  // alone (a zero-shot prediction's evidence verdict is optional), then the next image.
+  // alone (a zero-shot prediction's evidence verdict is optional), then the next image. On the first,
+  // w (wrong) and its undo come first.
   const pending = Number(/audit needed: (\d+) pending/.exec((await frame.locator('.act-certify').textContent()) ?? '')![1]);
   await act(frame, 'certify-audit').click();
   await frame.locator('.audit-count').filter({ hasText: `0 / ${pending} audited` }).waitFor({ timeout: 30_000 });
@@ -109,6 +110,25 @@ scenario('act on trust: description probe, learn from corrections, certify & aut
     });
     assert.ok(unreviewed.includes(id), `${id} is unreviewed`);
     await frame.locator('.audit-title').click();
+    if (i === 0) {
+      // w: category wrong, the right one chosen, saved alone; then u restores the sidecar byte for byte.
+      const awaiting = sidecarText(folder, id);
+      await page.keyboard.press('w');
+      const chooser = frame.locator('dialog.chooser[open]');
+      await chooser.waitFor({ timeout: 30_000 });
+      const pick = chooser.locator('button.choice[data-choice]:not([disabled]):not([data-choice=""])').first();
+      const right = (await pick.getAttribute('data-choice'))!;
+      await page.keyboard.press((await pick.getAttribute('data-key'))!);
+      await chooser.waitFor({ state: 'hidden', timeout: 30_000 });
+      await waitUntil(`the "wrong" verdict on ${id} on disk`, async () => (await readSidecar(path.join(folder, id)))!.audit.some((e) => e.status === 'done' && e.certify && e.category_correct === false && e.correct_category === right));
+      await page.keyboard.press('u');
+      await waitUntil(`the undo of ${id} on disk`, () => sidecarText(folder, id) === awaiting);
+      await waitUntil(`${id} awaiting again on screen`, async () => {
+        const body = frame.locator('.audit-body');
+        return (await body.getAttribute('data-id')) === id && (await body.getAttribute('data-status')) === 'awaiting';
+      });
+      await frame.locator('.audit-title').click();
+    }
     await page.keyboard.press('c');
     await waitUntil(`the verdict on ${id} on disk`, async () => (await readSidecar(path.join(folder, id)))!.audit.some((e) => e.status === 'done' && e.certify && e.category_correct === true && e.verdict === undefined));
     judged.push(id);

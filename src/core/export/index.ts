@@ -9,6 +9,7 @@ import type { Mode } from '../types';
 import { abortError } from '../cancel';
 import { ownerTag, syncDir } from '../atomicWrite';
 import { sweepExportLeftovers } from '../leftovers';
+import { testHooks } from '../fileLock';
 import { labelsFor, type LabelsMode } from './labelSource';
 import { FolderNamer, labelFolders } from './names';
 import { assignSplits, type SplitSpec } from './split';
@@ -180,6 +181,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportSummary> {
     let done = 0;
     for (const r of [...ctx.rows]) {
       if (o.signal?.aborted) throw abortError('The export was cancelled; nothing was written.');
+      await testHooks.beforeExportItem?.();
       const dir = writer.dirFor(r, ctx);
       const namer = namers.get(dir) ?? namers.set(dir, new FolderNamer()).get(dir)!;
       const file = `${dir}/${namer.name(r.relPath)}`;

@@ -87,8 +87,17 @@ async function pipelineCpu(dtype: Dtype, files: string[], set: CategorySet): Pro
   const c = await make(dtype);
   await warmUp(c);
   const dim = (await c.encodeTexts(['a photo']))[0].length;
-  // Random vectors (the classifier normalises what the tower returns).
-  c.towers.encodeImages = async (_px, n) => Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => Math.random() - 0.5));
+  // Random vectors (the classifier normalises what the tower returns). Pixel buffers are reused as
+  // the worker's pool reuses them, so the stub costs no allocation a real run does not make.
+  const pool: Float32Array[] = [];
+  c.towers.pixelBuffer = (length) => {
+    const i = pool.findIndex((b) => b.length === length);
+    return i >= 0 ? pool.splice(i, 1)[0] : new Float32Array(length);
+  };
+  c.towers.encodeImages = async (px, n) => {
+    if (pool.length < 3) pool.push(px); // as POOL_SIZE in workerTowers.ts
+    return Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => Math.random() - 0.5));
+  };
   const dir = await stage(files, 'pipeline');
   const c0 = cpuMs();
   const r = await runClassification({ root: dir, set, categoriesHash: categoriesHash(set), classifier: c, batchSize: BATCH });

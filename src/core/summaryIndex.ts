@@ -89,10 +89,11 @@ export async function pruneSummaryIndexes(dir: string, keep: string, opts: { max
   const maxBytes = opts.maxBytes ?? INDEX_MAX_BYTES;
   const now = opts.now ?? Date.now();
   const files: { file: string; mtime: number; size: number }[] = [];
+  const own = path.resolve(keep);
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     if (!/^[0-9a-f]{24}\.json$/.test(name)) continue;
-    const file = path.join(dir, name);
-    if (file === path.resolve(keep)) continue;
+    const file = path.resolve(dir, name);
+    if (file === own) continue;
     const st = await fs.stat(file).catch(() => null);
     if (st?.isFile()) files.push({ file, mtime: st.mtimeMs, size: st.size });
   }

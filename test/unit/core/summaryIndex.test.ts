@@ -146,4 +146,7 @@ test('a full open prunes the indexes of folders that are gone, never its own', a
   await fs.rm(a.root, { recursive: true });
   await (await openWithIndex(b.root, fb)).full();
   assert.deepEqual(await fs.readdir(path.dirname(fb)), [path.basename(fb)]);
+  // Its own index is kept however the folder of indexes is spelled.
+  assert.deepEqual(await pruneSummaryIndexes(path.relative(process.cwd(), path.dirname(fb)), fb, { maxBytes: 0 }), []);
+  assert.deepEqual(await fs.readdir(path.dirname(fb)), [path.basename(fb)]);
 });

@@ -58,9 +58,9 @@ export async function saveSummaryIndex(file: string, root: string, entries: { st
 }
 
 /** An index not saved (opened) for this long is removed, as is one whose folder is gone. */
-export const INDEX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+const INDEX_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 /** Past this many bytes in all, the least recently opened indexes go first. */
-export const INDEX_MAX_BYTES = 2 * 1024 ** 3;
+const INDEX_MAX_BYTES = 2 * 1024 ** 3;
 
 /** The folder an index file belongs to, read from its first bytes (`{"v":…,"root":"…"`), or null. */
 async function indexRoot(file: string): Promise<string | null> {

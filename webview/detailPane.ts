@@ -18,6 +18,10 @@ export interface DetailActions {
 export class DetailPane {
   readonly el: HTMLElement;
   private key: unknown[] = [];
+  private headKey: unknown[] = [];
+  /** Title, path, banner and buttons; then the image and the sections (layout-neutral wrappers). */
+  private readonly head = h('div', { class: 'detail-head' });
+  private readonly body = h('div', { class: 'detail-body' });
 
   constructor(parent: HTMLElement, private readonly actions: DetailActions) {
     this.el = h('aside', { class: 'detail', 'aria-label': 'Image details', tabindex: '-1' });
@@ -40,21 +44,37 @@ export class DetailPane {
     const changed = img ? store.changedOnDisk.has(img.id) : false;
     const key = [img, detail, changed, store.categories, store.mode];
     if (key.every((k, i) => k === this.key[i])) return;
+    const headKey = [img, changed, store.categories, store.mode];
+    const headSame = headKey.every((k, i) => k === this.headKey[i]);
     this.key = key;
+    this.headKey = headKey;
     if (!img) {
       replace(this.el, h('p', { class: 'empty' }, store.images.size ? 'No image matches the filter.' : 'No images in this folder yet.'));
       return;
     }
-    replace(this.el, ...this.content(store, img, detail, changed));
+    // When only the loaded detail changed (the image and its sidecar arriving), the title and the
+    // buttons stay the same nodes: a press that straddles the redraw is not lost.
+    if (headSame && this.head.isConnected && this.body.isConnected) {
+      replace(this.body, ...this.body_(store, img, detail));
+      return;
+    }
+    replace(this.head, ...this.head_(store, img, changed));
+    replace(this.body, ...this.body_(store, img, detail));
+    if (!this.head.isConnected || !this.body.isConnected) replace(this.el, this.head, this.body);
   }
 
-  private content(store: Store, img: ImageSummary, detail: Detail | null, changed: boolean): Node[] {
+  private head_(store: Store, img: ImageSummary, changed: boolean): Node[] {
     const out: Node[] = [h('h2', { class: 'detail-title', title: img.id }, img.name)];
     if (img.id !== img.name) out.push(h('div', { class: 'detail-path' }, img.id));
     if (changed) {
       out.push(h('p', { class: 'banner', role: 'status' }, 'This sidecar changed on disk (another program, the CLI or git). The panel shows the version on disk now.'));
     }
     out.push(this.buttons(store, img));
+    return out;
+  }
+
+  private body_(store: Store, img: ImageSummary, detail: Detail | null): Node[] {
+    const out: Node[] = [];
     const imgBox = h('div', { class: 'detail-image' });
     if (detail?.src) imgBox.append(h('img', { src: detail.src, alt: `Image ${img.name}` }));
     else imgBox.append(h('div', { class: 'thumb-placeholder loading' }, detail ? 'no preview' : 'loading…'));

@@ -170,4 +170,9 @@ export async function withFileLock<T>(lock: string, fn: (held: HeldLock) => Prom
 }
 
 /** Test-only observation points (set by testHooks.ts from the environment of test processes). */
-export const testHooks: { onLockBusy?: (lock: string) => void; beforeCommit?: (target: string) => Promise<void>; beforeExportItem?: () => Promise<void> } = {};
+export const testHooks: {
+  onLockBusy?: (lock: string) => void;
+  beforeCommit?: (target: string) => Promise<void>;
+  beforeExportItem?: () => Promise<void>;
+  beforeDetail?: () => Promise<void>;
+} = {};

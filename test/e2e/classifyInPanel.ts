@@ -13,8 +13,8 @@ export interface ClassifiedPanel {
   csp: string[];
 }
 
-export async function classifyInPanel(t: ScenarioContext, ws: string, folderName: string, settings: Record<string, unknown> = {}): Promise<ClassifiedPanel> {
-  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern', ...settings } });
+export async function classifyInPanel(t: ScenarioContext, ws: string, folderName: string, settings: Record<string, unknown> = {}, env?: Record<string, string>): Promise<ClassifiedPanel> {
+  const server = await startCodeServer({ folder: ws, settings: { 'imageTriage.model': 'models/tiny-clip', 'workbench.colorTheme': 'Default Dark Modern', ...settings }, ...(env ? { env } : {}) });
   t.cleanup(() => server.stop());
   const page = await t.newPage();
   const { dialogs, csp } = watchPage(page);

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { VerdictError } from '../../core/audit/verdict';
 import { SidecarCorruptError } from '../../core/sidecarStore';
+import { testHooks } from '../../core/fileLock';
 import { SIDECAR_SUFFIX } from '../../core/types';
 import type { ErrorCode, HostMessage, WriteResult } from '../../shared/protocol';
 import { RequestError } from '../../shared/protocol';
@@ -86,6 +87,7 @@ export function panelRequests(host: PanelRequestHost): RequestHandlers {
     requestDetail: async (m) => {
       const img = host.session.get(m.id);
       if (!img) throw new RequestError('unknownImage', `${m.id} is not in this folder any more`);
+      await testHooks.beforeDetail?.();
       return { id: m.id, sidecar: img.sidecar, src: await host.detailSrc(img), sidecarError: img.sidecarError ?? null };
     },
     auditVerdict: (m) =>

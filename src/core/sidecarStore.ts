@@ -32,12 +32,19 @@ export function sidecarPath(imagePath: string): string {
 const locks = new KeyedMutex();
 installEnvTestHooks();
 
-/** The first write into a folder, per process, first sweeps what killed writers left there. */
-const swept = new Map<string, Promise<unknown>>();
-function sweepOnce(dir: string): Promise<unknown> {
-  let p = swept.get(dir);
-  if (!p) swept.set(dir, (p = sweepDir(dir).catch(() => undefined)));
-  return p;
+/**
+ * The first write into a folder, per process, first sweeps what killed writers left there. A write
+ * once that sweep is RESWEEP_MS old sweeps again, beside the write (a CLI killed while VS Code stays
+ * open). Only leftovers of dead processes are removed, so writes in progress are never touched.
+ */
+const RESWEEP_MS = 10 * 60 * 1000;
+const swept = new Map<string, { done: Promise<unknown>; at: number }>();
+function sweepIfDue(dir: string): Promise<unknown> {
+  const last = swept.get(dir);
+  if (last && Date.now() - last.at < RESWEEP_MS) return last.done;
+  const done = sweepDir(dir).catch(() => undefined);
+  swept.set(dir, { done, at: Date.now() });
+  return last ? last.done : done;
 }
 
 export class SidecarReadOnlyError extends Error {
@@ -121,7 +128,7 @@ export function updateSidecar(
 ): Promise<Sidecar | null> {
   const p = sidecarPath(imagePath);
   return locks.run(imagePath, async () => {
-    await sweepOnce(path.dirname(p));
+    await sweepIfDue(path.dirname(p));
     for (let attempt = 1; ; attempt++) {
       try {
         return await withFileLock(lockPathOf(p), async (held) => {
@@ -153,7 +160,7 @@ export function updateSidecar(
 export function createSidecar(imagePath: string, sc: Sidecar, opts: { syncDirectory?: boolean } = {}): Promise<boolean> {
   const p = sidecarPath(imagePath);
   return locks.run(imagePath, async () => {
-    await sweepOnce(path.dirname(p));
+    await sweepIfDue(path.dirname(p));
     return writeFileExclusive(p, sidecarText(sc), { ...opts, beforeLink: async () => testHooks.beforeCommit?.(p) });
   });
 }
@@ -165,7 +172,7 @@ export function createSidecar(imagePath: string, sc: Sidecar, opts: { syncDirect
 export function updateSidecarText(imagePath: string, fn: (current: string | null) => string | null | Promise<string | null>): Promise<string | null> {
   const p = sidecarPath(imagePath);
   return locks.run(imagePath, async () => {
-    await sweepOnce(path.dirname(p));
+    await sweepIfDue(path.dirname(p));
     return withFileLock(lockPathOf(p), async (held) => {
       const current = await fs.readFile(p, 'utf8').catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') return null;

@@ -11,7 +11,7 @@ import { sweepDir, sweepExportLeftovers } from '../../../src/core/leftovers';
 import { hostTag, LEFTOVER_RE, syncDir, tempPathFor, writeFileAtomic } from '../../../src/core/atomicWrite';
 import { leftoverImage } from '../../../src/core/shard';
 import { discoverImages } from '../../../src/core/discovery';
-import { updateSidecar } from '../../../src/core/sidecarStore';
+import { sidecarPath, updateSidecar } from '../../../src/core/sidecarStore';
 import { newSidecar } from '../../../src/core/sidecar';
 import { solidColorPng, tempDir } from '../../support/fixtures';
 
@@ -174,4 +174,22 @@ test('temp names carry the host: a pid is judged only on its own host, another h
   const gone = (await sweepExportLeftovers(dir)).map((p) => path.basename(p)).sort();
   assert.deepEqual(gone, [`.ds2.export-${dead}@${other}-0123abcd.tmp`, `.ds3.export-${dead}@${hostTag()}-0123abcd.tmp`].sort());
   await fs.rm(dir, { recursive: true, force: true });
+});
+
+test('a folder is swept again by a write once its last sweep is 10 minutes old (a CLI killed while VS Code stays open)', async (t) => {
+  const dir = await tempDir('resweep-');
+  const img = path.join(dir, 'a.png');
+  await fs.writeFile(img, await solidColorPng('red', 8));
+  const write = () => updateSidecar(img, () => newSidecar({ name: 'a.png', sha256: '0'.repeat(64), size: 1 }));
+  await write(); // this process's first write into the folder sweeps it
+  // Then a CLI run is killed holding the lock of another image's sidecar.
+  const lock = lockPathOf(sidecarPath(path.join(dir, 'b.png')));
+  await fs.writeFile(lock, ownerJson(deadPid()));
+  await write();
+  assert.ok(await fs.stat(lock).then(() => true, () => false), 'within 10 minutes of the last sweep, no new sweep');
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() + 11 * 60 * 1000 });
+  await write();
+  for (let i = 0; i < 200 && (await fs.stat(lock).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(await fs.stat(lock).then(() => true, () => false), false, 'the dead CLI\'s lock is swept by the write 11 minutes later');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['a.png', 'a.png.labels.json']);
 });

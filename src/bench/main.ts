@@ -53,6 +53,20 @@ const tmpCache = () => fs.mkdtemp(path.join(os.tmpdir(), 'bench-cache-'));
 const make = async (dtype: Dtype, cacheDir?: string) =>
   ZeroShotClassifier.create({ kind: 'zero-shot', model: MODEL, dtype, cacheDir: cacheDir ?? (await tmpCache()), threads: THREADS });
 
+/**
+ * Folders staged for this run, removed only at its end. Deleting thousands of files between
+ * measurements taxes every file created soon after: ext4 without a journal (this machine's disk)
+ * skips inodes freed in the last 1–6 minutes on each create by reading their inode-table block
+ * (`recently_deleted`, 15% of a stubbed run's CPU samples in `perf` when a folder had just been
+ * removed), so sidecar writes of the next `ours` run paid for the bench's own cleanup.
+ */
+const stagedDirs: string[] = [];
+async function staged(files: string[], label: string): Promise<string> {
+  const d = await stage(files, label);
+  stagedDirs.push(d);
+  return d;
+}
+
 /** CPU time of this process (every thread: the main one, libuv's pool, the ORT worker), in ms. */
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -98,12 +112,11 @@ async function pipelineCpu(dtype: Dtype, files: string[], set: CategorySet): Pro
     if (pool.length < 3) pool.push(px); // as POOL_SIZE in workerTowers.ts
     return Array.from({ length: n }, () => Float32Array.from({ length: dim }, () => Math.random() - 0.5));
   };
-  const dir = await stage(files, 'pipeline');
+  const dir = await staged(files, 'pipeline');
   const c0 = cpuMs();
   const r = await runClassification({ root: dir, set, categoriesHash: categoriesHash(set), classifier: c, batchSize: BATCH });
   const cpu = (cpuMs() - c0) / r.classified;
   await c.dispose();
-  await fs.rm(dir, { recursive: true, force: true });
   return cpu;
 }
 
@@ -282,8 +295,6 @@ async function main() {
   }
   log(`model ${MODEL}, dtypes ${DTYPES.join(',')}, batch ${BATCH}, ORT threads ${THREADS}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);
   const files = await benchImages(N_OURS);
-  const dir = await stage(files, 'ours');
-  const dir30 = await stage(files.slice(0, N_OURS30), 'ours30');
   const set10 = benchCategories(10);
   const set30 = benchCategories(30);
   const rows: string[][] = [['measure', 'dtype', 'value', 'unit', 'notes']];
@@ -298,16 +309,18 @@ async function main() {
       return v;
     };
     // Rounds of limit and ours alternate (limit, ours, limit, ours, limit), each `ours` a fresh
-    // 1,000-image run on a fresh folder, so drift in machine speed (shared cores) biases neither side.
+    // 1,000-image run on a folder staged for it (no sidecars yet), so drift in machine speed (shared
+    // cores) biases neither side.
     const limRuns: { ips: number; cpu: number }[] = [];
     const o10s: number[] = [];
+    const dirs = [];
+    for (let round = 0; round < ROUNDS; round++) dirs.push(await staged(files, 'ours'));
+    const dir30 = await staged(files.slice(0, N_OURS30), 'ours30');
     for (let round = 0; round < ROUNDS; round++) {
       log(`[${dtype}] limit (round ${round + 1})…`);
       limRuns.push(await measureLimit());
       log(`[${dtype}] ours (10 categories, ${files.length} images, round ${round + 1})…`);
-      const d = round === 0 ? dir : await stage(files, 'ours');
-      o10s.push(await ours(dtype, d, set10));
-      if (d !== dir) await fs.rm(d, { recursive: true, force: true });
+      o10s.push(await ours(dtype, dirs[round], set10));
     }
     log(`[${dtype}] limit (last)…`);
     limRuns.push(await measureLimit());
@@ -337,8 +350,8 @@ async function main() {
     );
   }
   const throughputPeak = peakRssMB();
-  await Promise.all([dir, dir30].map((d) => fs.rm(d, { recursive: true, force: true })));
   const lp = await runLeakPhaseInChild();
+  await Promise.all(stagedDirs.map((d) => fs.rm(d, { recursive: true, force: true })));
   const growth = (lp.rssAtEnd - lp.rssAtMark) / lp.rssAtMark;
   rows.push(
     ['classify throughput, leak run', lp.leakDtype, lp.ips.toFixed(2), 'img/s', `${N_LEAK} CIFAR images, fresh process`],

@@ -34,7 +34,21 @@ interface Taps {
   ksize: number;
 }
 
+/** The last few tap tables (a folder's images mostly share a size, so most calls reuse one). */
+const tapCache = new Map<string, Taps>();
+
 function taps(inSize: number, outSize: number, filter: PilFilter, first: number, count: number): Taps {
+  const key = `${inSize} ${outSize} ${filter} ${first} ${count}`;
+  let t = tapCache.get(key);
+  if (!t) {
+    t = computeTaps(inSize, outSize, filter, first, count);
+    if (tapCache.size >= 16) tapCache.delete(tapCache.keys().next().value as string);
+    tapCache.set(key, t);
+  }
+  return t;
+}
+
+function computeTaps(inSize: number, outSize: number, filter: PilFilter, first: number, count: number): Taps {
   const { support: base, at } = FILTERS[filter];
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);

@@ -75,3 +75,28 @@ test('into the model planes: each value is its Pillow byte through the channel t
     assert.deepEqual([...out.subarray(0, offset), ...out.subarray(offset + 3 * plane)], [-99, -99, -99, -99, -99, -99, -99, -99, -99], 'nothing written outside the planes');
   }
 });
+
+/** Rows top..top+height, columns left..left+width of an interleaved RGB image. */
+function crop(img: Uint8Array, w: number, left: number, top: number, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) out.set(img.subarray(((top + y) * w + left) * 3, ((top + y) * w + left + width) * 3), y * width * 3);
+  return out;
+}
+
+test('coefficients reused across calls (mixed sizes, more than the cache holds) still give Pillow bytes', () => {
+  // Every Pillow case twice, between windowed resizes of one source to many sizes: the same window
+  // of different output sizes needs different coefficients, and the cache is filled past its size.
+  const src = pixels(13, 9, 7);
+  for (let round = 0; round < 2; round++) {
+    for (const [w, h, seed, ow, oh, filter, expected] of PILLOW) {
+      assert.equal(sha(pilResize(pixels(w, h, seed), w, h, 3, ow, oh, filter)), expected, `${filter} ${w}×${h} → ${ow}×${oh}, round ${round}`);
+      for (let k = 0; k < 5; k++) {
+        const ow2 = 20 + 3 * k + round;
+        const filter2: PilFilter = k % 2 ? 'linear' : 'cubic';
+        const win = { left: 2, top: 1, width: 12, height: 8 };
+        const full = pilResize(src, 13, 9, 3, ow2, 17, filter2);
+        assert.deepEqual(pilResize(src, 13, 9, 3, ow2, 17, filter2, win), crop(full, ow2, 2, 1, 12, 8), `window of ${ow2}×17 (${filter2})`);
+      }
+    }
+  }
+});

@@ -313,7 +313,7 @@ async function main() {
     // cores) biases neither side.
     const limRuns: { ips: number; cpu: number }[] = [];
     const o10s: number[] = [];
-    const dirs = [];
+    const dirs: string[] = [];
     for (let round = 0; round < ROUNDS; round++) dirs.push(await staged(files, 'ours'));
     const dir30 = await staged(files.slice(0, N_OURS30), 'ours30');
     for (let round = 0; round < ROUNDS; round++) {

@@ -19,6 +19,13 @@ function pixels(w: number, h: number, seed: number): Uint8Array {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** Rows top..top+height, columns left..left+width of an interleaved RGB image. */
+function crop(img: Uint8Array, w: number, left: number, top: number, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) out.set(img.subarray(((top + y) * w + left) * 3, ((top + y) * w + left + width) * 3), y * width * 3);
+  return out;
+}
+
 const PILLOW: [w: number, h: number, seed: number, ow: number, oh: number, filter: PilFilter, sha256: string][] = [
   [11, 7, 1, 30, 19, 'cubic', 'd227f1022ad7324baf05323bde8bd9eb3fb19ab0603627ed5ec4d2a530a3fe61'],
   [30, 20, 2, 11, 7, 'cubic', '98f95178a68d5d69f3345bab7cdfd755fd5b3a0d54c863e595b956ed5b293be6'],
@@ -38,8 +45,7 @@ test('a window (the center crop) is exactly that part of the full resize, from R
   const full = pilResize(rgb, 32, 24, 3, 150, 112, 'cubic');
   const win = { left: 19, top: 0, width: 112, height: 112 };
   const part = pilResize(rgb, 32, 24, 3, 150, 112, 'cubic', win);
-  const expected = new Uint8Array(112 * 112 * 3);
-  for (let y = 0; y < 112; y++) expected.set(full.subarray(((y + win.top) * 150 + win.left) * 3, ((y + win.top) * 150 + win.left + 112) * 3), y * 112 * 3);
+  const expected = crop(full, 150, win.left, win.top, 112, 112);
   assert.ok(Buffer.from(part).equals(Buffer.from(expected)));
   const into = new Uint8Array(112 * 112 * 3 + 10).fill(1);
   assert.equal(pilResize(rgb, 32, 24, 3, 150, 112, 'cubic', win, into), into, 'writes into the given buffer');
@@ -75,13 +81,6 @@ test('into the model planes: each value is its Pillow byte through the channel t
     assert.deepEqual([...out.subarray(0, offset), ...out.subarray(offset + 3 * plane)], [-99, -99, -99, -99, -99, -99, -99, -99, -99], 'nothing written outside the planes');
   }
 });
-
-/** Rows top..top+height, columns left..left+width of an interleaved RGB image. */
-function crop(img: Uint8Array, w: number, left: number, top: number, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) out.set(img.subarray(((top + y) * w + left) * 3, ((top + y) * w + left + width) * 3), y * width * 3);
-  return out;
-}
 
 test('coefficients reused across calls (mixed sizes, more than the cache holds) still give Pillow bytes', () => {
   // Every Pillow case twice, between windowed resizes of one source to many sizes: the same window

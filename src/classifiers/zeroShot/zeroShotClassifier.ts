@@ -35,6 +35,7 @@ export class ZeroShotClassifier implements Classifier {
   readonly info: ClassifierInfo;
   readonly stats: EncoderStats = { imagesEncoded: 0, textsEncoded: 0, imageCacheHits: 0 };
   private textMemo = new Map<string, Float32Array>();
+  private textPending = new Map<string, Promise<Float32Array>>();
   private setWarningMemo = new Map<string, Promise<string[]>>();
   private cache?: EmbeddingCache;
   private inference: Promise<unknown> = Promise.resolve();
@@ -70,14 +71,30 @@ export class ZeroShotClassifier implements Classifier {
     return run;
   }
 
+  /**
+   * Normalised text embeddings, each distinct text encoded once: a text already being encoded (the
+   * next batch of a run starts before the first one's categories are back) waits for that result.
+   */
   async encodeTexts(texts: string[]): Promise<Float32Array[]> {
-    const missing = [...new Set(texts.filter((t) => !this.textMemo.has(t)))];
+    const missing = [...new Set(texts.filter((t) => !this.textMemo.has(t) && !this.textPending.has(t)))];
     if (missing.length) {
-      const vecs = await this.exclusive(() => this.towers.encodeText(missing));
-      this.stats.textsEncoded += missing.length;
-      missing.forEach((t, i) => this.textMemo.set(t, l2normalise(vecs[i])));
+      const job = this.exclusive(async () => {
+        const vecs = await this.towers.encodeText(missing);
+        this.stats.textsEncoded += missing.length;
+        return vecs;
+      });
+      missing.forEach((t, i) => {
+        const one = job.then((vecs) => {
+          const v = l2normalise(vecs[i]);
+          this.textMemo.set(t, v);
+          return v;
+        });
+        this.textPending.set(t, one);
+        // A failed encode is forgotten, so the next call tries again.
+        void one.catch(() => undefined).finally(() => this.textPending.delete(t));
+      });
     }
-    return texts.map((t) => this.textMemo.get(t)!);
+    return Promise.all(texts.map((t) => this.textMemo.get(t) ?? this.textPending.get(t)!));
   }
 
   /** One warning per filled template over the text tower's token limit (category, template, tokens dropped). */

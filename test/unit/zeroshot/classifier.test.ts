@@ -92,6 +92,16 @@ test('prompt ensembling averages the normalised template embeddings', async () =
   assert.ok(cats.ensembled[0][0] > cats.ensembled[0][1] && cats.ensembled[0][1] > 0.1);
 });
 
+test('two batches started together encode each distinct prompt once (a run keeps two in flight)', async () => {
+  const c = await make('clip');
+  const set: CategorySet = { mode: 'single_label', categories: [{ name: 'x', description: 'red' }, { name: 'y', description: 'green' }, { name: 'z', description: 'blue' }], templates: ['{description}', 'a photo of {name}.'] };
+  const [a, b] = await Promise.all([c.classifyBatch(await colours(['red', 'green']), set), c.classifyBatch(await colours(['blue']), set)]);
+  assert.deepEqual([...a, ...b].map(top), [['x'], ['y'], ['z']]);
+  // 6 prompts, and the one probe text ('a photo') that tells the cache the embedding size.
+  assert.equal(c.stats.textsEncoded, 7);
+  await c.dispose();
+});
+
 test('cache: a second classifier encodes 0 images; an edited description re-scores with 0 image encodes', async () => {
   const cacheDir = await tempDir('zs-cache-');
   const imgs = await colours(['red', 'green', 'blue']);

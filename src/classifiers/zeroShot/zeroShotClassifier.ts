@@ -34,8 +34,8 @@ export interface EncoderStats {
 export class ZeroShotClassifier implements Classifier {
   readonly info: ClassifierInfo;
   readonly stats: EncoderStats = { imagesEncoded: 0, textsEncoded: 0, imageCacheHits: 0 };
-  private textMemo = new Map<string, Float32Array>();
-  private textPending = new Map<string, Promise<Float32Array>>();
+  /** Each distinct text's embedding, finished or still being encoded. */
+  private textMemo = new Map<string, Promise<Float32Array>>();
   private setWarningMemo = new Map<string, Promise<string[]>>();
   private cache?: EmbeddingCache;
   private inference: Promise<unknown> = Promise.resolve();
@@ -76,7 +76,7 @@ export class ZeroShotClassifier implements Classifier {
    * next batch of a run starts before the first one's categories are back) waits for that result.
    */
   async encodeTexts(texts: string[]): Promise<Float32Array[]> {
-    const missing = [...new Set(texts.filter((t) => !this.textMemo.has(t) && !this.textPending.has(t)))];
+    const missing = [...new Set(texts.filter((t) => !this.textMemo.has(t)))];
     if (missing.length) {
       const job = this.exclusive(async () => {
         const vecs = await this.towers.encodeText(missing);
@@ -84,17 +84,13 @@ export class ZeroShotClassifier implements Classifier {
         return vecs;
       });
       missing.forEach((t, i) => {
-        const one = job.then((vecs) => {
-          const v = l2normalise(vecs[i]);
-          this.textMemo.set(t, v);
-          return v;
-        });
-        this.textPending.set(t, one);
+        const one = job.then((vecs) => l2normalise(vecs[i]));
+        this.textMemo.set(t, one);
         // A failed encode is forgotten, so the next call tries again.
-        void one.catch(() => undefined).finally(() => this.textPending.delete(t));
+        void one.catch(() => this.textMemo.get(t) === one && this.textMemo.delete(t));
       });
     }
-    return Promise.all(texts.map((t) => this.textMemo.get(t) ?? this.textPending.get(t)!));
+    return Promise.all(texts.map((t) => this.textMemo.get(t)!));
   }
 
   /** One warning per filled template over the text tower's token limit (category, template, tokens dropped). */

@@ -84,7 +84,7 @@ async function runScenario(s: Scenario, browser: Browser): Promise<void> {
     // Leave evidence: where it failed, how long it took, what the page looked like, code-server's log.
     console.log(`    FAILED in scenario "${s.name}" at step "${step.name}" (step began ${secs(step.at - started)} in; failed after ${secs(Date.now() - started)})`);
     // The error first, so that a log cut short still says what went wrong.
-    console.log(`    error: ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' | ')}`);
+    console.log(`    error: ${(e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim()).slice(0, 8).join(' | ')}`);
     for (const [i, page] of pages.entries()) {
       const file = await screenshot(page, `FAIL-${s.name}-${i}`).catch(() => null);
       if (file) console.log(`    screenshot: ${path.relative(process.cwd(), file)}`);

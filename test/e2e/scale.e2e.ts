@@ -12,6 +12,20 @@ import { applyReview } from '../../src/core/sidecar';
 
 const imgCount = (frame: FrameLocator) => frame.locator('img').count();
 
+/**
+ * Waits up to 10 s for `read()` to give `expected`. A different first value is logged (evidence of
+ * a passing state); a timeout fails with the last value seen.
+ */
+async function settles(t: { log(m: string): void }, what: string, read: () => Promise<string | null>, expected: string): Promise<void> {
+  const first = await read();
+  if (first === expected) return;
+  t.log(`${what}: first ${JSON.stringify(first)}, expected ${JSON.stringify(expected)}; waiting`);
+  let last = first;
+  await waitUntil(`${what} to be ${JSON.stringify(expected)} (last ${JSON.stringify(last)})`, async () => (last = await read()) === expected, 10_000).catch(() => {
+    throw new Error(`${what}: ${JSON.stringify(last)} after 10 s, expected ${JSON.stringify(expected)} (first ${JSON.stringify(first)})`);
+  });
+}
+
 scenario('scale: 2,000 images open virtualized; scrolling to the end shows the last images', async (t) => {
   const ws = t.tempDir('e2e-scale-');
   const { folder, ids } = await makeCifarFolder(ws, 2000);
@@ -24,7 +38,7 @@ scenario('scale: 2,000 images open virtualized; scrolling to the end shows the l
   await openReviewPanelFromExplorer(page, server, 'cifar');
   const frame = webviewFrame(page);
   await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
-  assert.equal(await frame.locator('.counts .total').textContent(), '2000 images');
+  await settles(t, 'the header', () => frame.locator('.counts .total').textContent(), '2000 images');
   await frame.locator('.card .thumb img').first().waitFor({ timeout: 30_000 });
 
   const cards = await frame.locator('.card').count();
@@ -39,17 +53,18 @@ scenario('scale: 2,000 images open virtualized; scrolling to the end shows the l
   const log = () => extensionLog(server.userDataDir);
   const loads = () => (log().match(/cifar: sidecars loaded in/g) ?? []).length;
   await waitUntil('the first open to finish loading (the index saved)', () => loads() === 1, 60_000);
+  t.step('reopen from the summary index after an outside change');
   await runCommandFromPalette(page, 'View: Close Editor');
   await frame.locator('.counts .total').waitFor({ state: 'detached', timeout: 30_000 });
   const changedId = ids[1];
   await updateSidecar(path.join(folder, changedId), async (cur) => applyReview(cur!, { action: 'label', labels: ['cat'] }, { by: 'another-tool' }));
   await openReviewPanelFromExplorer(page, server, 'cifar');
   await frame.locator('.counts .total').waitFor({ timeout: 60_000 });
-  assert.equal(await frame.locator('.counts .total').textContent(), '2000 images');
+  await settles(t, 'the reopened header', () => frame.locator('.counts .total').textContent(), '2000 images');
   assert.match(log(), /Review panel for .*cifar: 2000 images, 10 categories \(.*\); 1999 of them from the summary index, the sidecars loading behind/);
   await waitUntil('the sidecars loaded behind the grid', () => loads() === 2, 60_000);
-  assert.equal(await frame.locator(`.card[data-id="${changedId}"]`).getAttribute('data-status'), 'overridden', 'the outside change shows at once');
-  assert.equal(await frame.locator(`.card[data-id="${ids[2]}"]`).getAttribute('data-status'), 'pending');
+  await settles(t, `the outside change (${changedId})`, () => frame.locator(`.card[data-id="${changedId}"]`).getAttribute('data-status'), 'overridden');
+  await settles(t, `an unchanged image (${ids[2]})`, () => frame.locator(`.card[data-id="${ids[2]}"]`).getAttribute('data-status'), 'pending');
   const spacer = await frame.locator('.grid').evaluate((g) => g.scrollHeight);
   assert.ok(spacer > 20 * (await frame.locator('.grid').evaluate((g) => g.clientHeight)), 'the grid is as tall as 2,000 cards');
 

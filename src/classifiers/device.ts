@@ -44,14 +44,19 @@ export function fallbackMessage(choice: DeviceChoice, tried: Device, reason: str
 export function knownUnavailable(device: Device, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
   if (device !== 'cuda') return undefined;
   if (platform !== 'linux' && platform !== 'win32') return `onnxruntime-node has no CUDA build for ${platform}`;
-  let bin: string;
+  let pkg: string;
   try {
-    bin = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', platform, arch);
+    pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
   } catch {
     return undefined;
   }
   const lib = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
-  return existsSync(path.join(bin, lib))
-    ? undefined
-    : `onnxruntime-node's CUDA provider (${lib}) is not installed; reinstall it with ONNXRUNTIME_NODE_INSTALL=cuda12 npm install onnxruntime-node`;
+  if (existsSync(path.join(pkg, 'bin', 'napi-v6', platform, arch, lib))) return undefined;
+  // npm does not run onnxruntime-node's install script (package.json "allowScripts"): it is run by hand,
+  // where it and its dependency are present (a source checkout; the packaged extension has neither).
+  const script = path.join(pkg, 'script', 'install.js');
+  const runnable = existsSync(script) && ['..', 'node_modules'].some((d) => existsSync(path.join(pkg, d, 'global-agent', 'package.json')));
+  return runnable
+    ? `onnxruntime-node's CUDA provider (${lib}) is not installed; install it (a download) with: node "${script}" --onnxruntime-node-install=cuda12`
+    : `onnxruntime-node's CUDA provider (${lib}) is not part of this installation (the packaged extension carries ONNX Runtime's default build); use the CLI from a source checkout with the provider installed (README, Devices)`;
 }

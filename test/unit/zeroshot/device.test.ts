@@ -2,7 +2,8 @@
 // have falls back to the CPU with one message that says why, recorded in every prediction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { devicePlan, knownUnavailable, type Device } from '../../../src/classifiers/device';
@@ -23,6 +24,17 @@ test('auto picks the platform accelerator first and always ends on the CPU', () 
   assert.deepEqual(devicePlan('webgpu', 'linux', 'x64'), ['webgpu', 'cpu']);
   assert.match(knownUnavailable('cuda', 'darwin', 'arm64')!, /no CUDA build for darwin/);
   assert.equal(knownUnavailable('coreml', 'darwin', 'arm64'), undefined);
+});
+
+test("without onnxruntime-node's CUDA provider, cuda is known unavailable and the message gives an install command that exists here", () => {
+  const ortDir = path.dirname(createRequire(__filename).resolve('onnxruntime-node/package.json'));
+  const installed = existsSync(path.join(ortDir, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so'));
+  const why = knownUnavailable('cuda', 'linux', 'x64');
+  if (installed) return assert.equal(why, undefined); // someone ran the install script on this machine
+  const m = /is not installed; install it \(a download\) with: node "([^"]+)" --onnxruntime-node-install=cuda12$/.exec(why ?? '');
+  assert.ok(m, `the message names the install command: ${why}`);
+  assert.equal(m[1], path.join(ortDir, 'script', 'install.js'));
+  assert.ok(existsSync(m[1]), `the install script it names exists (${m[1]})`);
 });
 
 test(`--device ${ABSENT} reaches ORT's session options, fails there, and the towers fall back to the CPU`, async () => {

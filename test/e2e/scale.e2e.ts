@@ -21,7 +21,7 @@ async function settles(t: { log(m: string): void }, what: string, read: () => Pr
   if (first === expected) return;
   t.log(`${what}: first ${JSON.stringify(first)}, expected ${JSON.stringify(expected)}; waiting`);
   let last = first;
-  await waitUntil(`${what} to be ${JSON.stringify(expected)} (last ${JSON.stringify(last)})`, async () => (last = await read()) === expected, 10_000).catch(() => {
+  await waitUntil(`${what} to be ${JSON.stringify(expected)}`, async () => (last = await read()) === expected, 10_000).catch(() => {
     throw new Error(`${what}: ${JSON.stringify(last)} after 10 s, expected ${JSON.stringify(expected)} (first ${JSON.stringify(first)})`);
   });
 }

@@ -11,10 +11,14 @@ import type { Review, ReviewEvent, Sidecar } from '../types';
 import { predictedLabels, sidecarProblem } from '../sidecar';
 import { sidecarText, updateSidecarText } from '../sidecarStore';
 import { writeFileAtomic } from '../atomicWrite';
+import { sweepDir } from '../leftovers';
 import { sha256Hex } from '../hash';
 import { certifyScore, type CertifyGroup, type CertifyImage, type CertifyState } from './certify';
 
 export const RUNS_DIR = path.join('.image-triage', 'accept-runs');
+
+/** Temp files a killed run or undo left in the journal folder (their process is gone) are removed first. */
+const sweepRuns = (root: string) => sweepDir(path.join(root, RUNS_DIR));
 const RUN_ID = /^aa-[0-9a-z-]{6,60}$/;
 
 export interface RunHeader {
@@ -82,6 +86,7 @@ export interface AcceptResult {
 }
 
 export async function autoAccept(root: string, images: readonly CertifyImage[], s: CertifyState, now = new Date()): Promise<AcceptResult> {
+  await sweepRuns(root);
   if (!s.certified) throw new Error('nothing is certified');
   const runId = newRunId(now);
   const at = now.toISOString();
@@ -146,6 +151,7 @@ export interface UndoResult {
 }
 
 export async function undoAutoAccept(root: string, runId: string): Promise<UndoResult> {
+  await sweepRuns(root);
   const file = runFile(root, runId);
   const text = await fs.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') throw new Error(`no auto-accept run ${runId} in ${root}`);

@@ -18,7 +18,9 @@ export interface DetailActions {
 export class DetailPane {
   readonly el: HTMLElement;
   private key: unknown[] = [];
+  /** What the head's nodes are built from; anything else in it (labels, classified) is patched in place. */
   private headKey: unknown[] = [];
+  private btns?: { accept: HTMLElement; like: HTMLElement; assign: HTMLElement[] };
   /** Title, path, banner and buttons; then the image and the sections (layout-neutral wrappers). */
   private readonly head = h('div', { class: 'detail-head' });
   private readonly body = h('div', { class: 'detail-body' });
@@ -44,7 +46,7 @@ export class DetailPane {
     const changed = img ? store.changedOnDisk.has(img.id) : false;
     const key = [img, detail, changed, store.categories, store.mode];
     if (key.every((k, i) => k === this.key[i])) return;
-    const headKey = [img, changed, store.categories, store.mode];
+    const headKey = [img?.id, img?.name, changed, store.categories, store.mode];
     const headSame = headKey.every((k, i) => k === this.headKey[i]);
     this.key = key;
     this.headKey = headKey;
@@ -52,9 +54,11 @@ export class DetailPane {
       replace(this.el, h('p', { class: 'empty' }, store.images.size ? 'No image matches the filter.' : 'No images in this folder yet.'));
       return;
     }
-    // When only the loaded detail changed (the image and its sidecar arriving), the title and the
-    // buttons stay the same nodes: a press that straddles the redraw is not lost.
+    // When the same image's summary or detail changed (a decision landing, its sidecar arriving), the
+    // title and the buttons stay the same nodes, their state patched: a press that straddles the
+    // redraw is not lost.
     if (headSame && this.head.isConnected && this.body.isConnected) {
+      this.patchButtons(store, img);
       replace(this.body, ...this.body_(store, img, detail));
       return;
     }
@@ -95,12 +99,28 @@ export class DetailPane {
     return out;
   }
 
+  /** The buttons' state for this summary: Accept and More like this need a prediction; the current labels are pressed. */
+  private patchButtons(store: Store, img: ImageSummary): void {
+    if (!this.btns) return;
+    for (const b of [this.btns.accept, this.btns.like]) {
+      if (img.classified) b.removeAttribute('disabled');
+      else b.setAttribute('disabled', '');
+    }
+    const labels = new Set(currentLabels(img));
+    this.btns.assign.forEach((b, i) => {
+      const on = labels.has(store.categories[i]?.name);
+      if (b.getAttribute('appearance') !== (on ? 'primary' : 'secondary')) b.setAttribute('appearance', on ? 'primary' : 'secondary');
+      if (store.mode === 'multi_label' && b.getAttribute('aria-pressed') !== String(on)) b.setAttribute('aria-pressed', String(on));
+    });
+  }
+
   private buttons(store: Store, img: ImageSummary): HTMLElement {
     const bar = h('div', { class: 'decide', role: 'group', 'aria-label': 'Decision' });
     const accept = h('vscode-button', { 'data-act': 'accept', 'aria-label': 'Accept the prediction (a or Enter)', disabled: !img.classified }, 'Accept');
     const reject = h('vscode-button', { 'data-act': 'reject', appearance: 'secondary', 'aria-label': 'Reject: none of these (x)' }, 'None of these');
     bar.append(accept, reject);
     const labels = new Set(currentLabels(img));
+    const assign: HTMLElement[] = [];
     const cats = h('div', { class: 'assign', role: 'group', 'aria-label': store.mode === 'multi_label' ? 'Toggle a category' : 'Assign a category' });
     store.categories.forEach((c, i) => {
       const on = labels.has(c.name);
@@ -117,8 +137,11 @@ export class DetailPane {
         i < 9 ? `${i + 1} · ${c.name}` : c.name,
       );
       cats.append(b);
+      assign.push(b);
     });
-    bar.append(h('vscode-button', { 'data-act': 'like', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'More like this: the images most similar to this one (m)', disabled: !img.classified }, 'More like this'));
+    const like = h('vscode-button', { 'data-act': 'like', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'More like this: the images most similar to this one (m)', disabled: !img.classified }, 'More like this');
+    this.btns = { accept, like, assign };
+    bar.append(like);
     bar.append(h('vscode-button', { 'data-act': 'sidecar', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'Open the sidecar file in an editor' }, 'Open sidecar'));
     return h('div', { class: 'actions' }, bar, cats);
   }

@@ -126,8 +126,19 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   // Keyboard: accept one, override one with a number key, reject one, undo one.
   await decide(page, frame, 'blue.png', 'a');
   await waitUntil('blue.png accepted on disk', async () => (await review(folder, 'blue.png'))?.status === 'accepted');
-  await decide(page, frame, 'red.png', '2'); // category 2 = green
+  // The override lands while the detail pane's buttons stay the same nodes, their state patched, so a
+  // press that straddles the update is not lost (a rebuilt button drops it).
+  await reveal(frame, 'red.png');
+  await card(frame, 'red.png').click();
+  await waitUntil('red.png to be focused', async () => (await card(frame, 'red.png').getAttribute('class'))?.includes('focused'));
+  const detailButton = (sel: string) => frame.locator(`.detail ${sel}`);
+  await waitUntil('the detail pane to show red.png', async () => (await frame.locator('.detail-title').textContent()) === 'red.png');
+  for (const sel of ['[data-act="accept"]', '[data-act="assign"][data-index="1"]']) await detailButton(sel).evaluate((el) => el.setAttribute('data-e2e-kept', ''));
+  await page.keyboard.press('2'); // category 2 = green
   await waitUntil('red.png overridden on disk', async () => (await review(folder, 'red.png'))?.status === 'overridden');
+  await waitUntil('the detail pane to show green pressed', async () => (await detailButton('[data-act="assign"][data-index="1"]').getAttribute('appearance')) === 'primary');
+  assert.equal(await frame.locator('.detail [data-e2e-kept]').count(), 2, 'Accept and the green button are the same nodes after the override landed');
+  assert.equal(await detailButton('[data-act="assign"][data-index="0"]').getAttribute('appearance'), 'secondary', 'red is no longer pressed');
   await decide(page, frame, 'green.png', 'x');
   await waitUntil('green.png rejected on disk', async () => (await review(folder, 'green.png'))?.status === 'rejected');
   await page.keyboard.press('u');

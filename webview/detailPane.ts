@@ -110,7 +110,10 @@ export class DetailPane {
     this.btns.assign.forEach((b, i) => {
       const on = labels.has(store.categories[i]?.name);
       if (b.getAttribute('appearance') !== (on ? 'primary' : 'secondary')) b.setAttribute('appearance', on ? 'primary' : 'secondary');
-      if (store.mode === 'multi_label' && b.getAttribute('aria-pressed') !== String(on)) b.setAttribute('aria-pressed', String(on));
+      if (store.mode === 'multi_label') {
+        if (b.getAttribute('aria-pressed') !== String(on)) b.setAttribute('aria-pressed', String(on));
+      } else if (on) b.setAttribute('aria-current', 'true');
+      else b.removeAttribute('aria-current');
     });
   }
 
@@ -131,6 +134,8 @@ export class DetailPane {
           'data-index': String(i),
           appearance: on ? 'primary' : 'secondary',
           'aria-pressed': store.mode === 'multi_label' ? String(on) : null,
+          // Single label: the current category is announced as such, not only drawn as primary.
+          'aria-current': store.mode !== 'multi_label' && on ? 'true' : null,
           'aria-label': `${store.mode === 'multi_label' ? 'Toggle' : 'Assign'} category ${c.name}${i < 9 ? ` (${i + 1})` : ''}`,
           title: c.description,
         },

@@ -139,6 +139,8 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   await waitUntil('the detail pane to show green pressed', async () => (await detailButton('[data-act="assign"][data-index="1"]').getAttribute('appearance')) === 'primary');
   assert.equal(await frame.locator('.detail [data-e2e-kept]').count(), 2, 'Accept and the green button are the same nodes after the override landed');
   assert.equal(await detailButton('[data-act="assign"][data-index="0"]').getAttribute('appearance'), 'secondary', 'red is no longer pressed');
+  assert.equal(await detailButton('[data-act="assign"][data-index="1"]').getAttribute('aria-current'), 'true', 'green is announced as the current category');
+  assert.equal(await detailButton('[data-act="assign"][data-index="0"]').getAttribute('aria-current'), null, 'red is no longer announced as current');
   await decide(page, frame, 'green.png', 'x');
   await waitUntil('green.png rejected on disk', async () => (await review(folder, 'green.png'))?.status === 'rejected');
   await page.keyboard.press('u');
@@ -205,5 +207,9 @@ scenario('classify: right-click → Classify Images → review with the keyboard
   await setTheme(page, 'Default Light Modern');
   await screenshot(page, 'classify-panel-light');
   await setTheme(page, 'Default High Contrast');
+  // High contrast draws primary and secondary buttons alike: red.png's current category (green) is outlined.
+  const outline = (sel: string) => detailButton(sel).evaluate((el) => getComputedStyle(el).outlineStyle);
+  await waitUntil('the current category to be outlined in high contrast', async () => (await outline('[data-act="assign"][data-index="1"]')) === 'solid');
+  assert.equal(await outline('[data-act="assign"][data-index="0"]'), 'none', 'only the current category is outlined');
   await screenshot(page, 'classify-panel-hc');
 }, { timeoutMs: 240_000 });

@@ -99,7 +99,10 @@ export class DetailPane {
     return out;
   }
 
-  /** The buttons' state for this summary: Accept and More like this need a prediction; the current labels are pressed. */
+  /**
+   * The buttons' state for this summary, set on build and patched on updates: Accept and More like
+   * this need a prediction; the current labels are pressed (single label: announced as current).
+   */
   private patchButtons(store: Store, img: ImageSummary): void {
     if (!this.btns) return;
     for (const b of [this.btns.accept, this.btns.like]) {
@@ -119,23 +122,17 @@ export class DetailPane {
 
   private buttons(store: Store, img: ImageSummary): HTMLElement {
     const bar = h('div', { class: 'decide', role: 'group', 'aria-label': 'Decision' });
-    const accept = h('vscode-button', { 'data-act': 'accept', 'aria-label': 'Accept the prediction (a or Enter)', disabled: !img.classified }, 'Accept');
+    const accept = h('vscode-button', { 'data-act': 'accept', 'aria-label': 'Accept the prediction (a or Enter)' }, 'Accept');
     const reject = h('vscode-button', { 'data-act': 'reject', appearance: 'secondary', 'aria-label': 'Reject: none of these (x)' }, 'None of these');
     bar.append(accept, reject);
-    const labels = new Set(currentLabels(img));
     const assign: HTMLElement[] = [];
     const cats = h('div', { class: 'assign', role: 'group', 'aria-label': store.mode === 'multi_label' ? 'Toggle a category' : 'Assign a category' });
     store.categories.forEach((c, i) => {
-      const on = labels.has(c.name);
       const b = h(
         'vscode-button',
         {
           'data-act': 'assign',
           'data-index': String(i),
-          appearance: on ? 'primary' : 'secondary',
-          'aria-pressed': store.mode === 'multi_label' ? String(on) : null,
-          // Single label: the current category is announced as such, not only drawn as primary.
-          'aria-current': store.mode !== 'multi_label' && on ? 'true' : null,
           'aria-label': `${store.mode === 'multi_label' ? 'Toggle' : 'Assign'} category ${c.name}${i < 9 ? ` (${i + 1})` : ''}`,
           title: c.description,
         },
@@ -144,8 +141,9 @@ export class DetailPane {
       cats.append(b);
       assign.push(b);
     });
-    const like = h('vscode-button', { 'data-act': 'like', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'More like this: the images most similar to this one (m)', disabled: !img.classified }, 'More like this');
+    const like = h('vscode-button', { 'data-act': 'like', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'More like this: the images most similar to this one (m)' }, 'More like this');
     this.btns = { accept, like, assign };
+    this.patchButtons(store, img);
     bar.append(like);
     bar.append(h('vscode-button', { 'data-act': 'sidecar', 'data-id': img.id, appearance: 'secondary', 'aria-label': 'Open the sidecar file in an editor' }, 'Open sidecar'));
     return h('div', { class: 'actions' }, bar, cats);

@@ -18,8 +18,15 @@ export interface ZeroShotConfig {
   onProgress?: (p: LoadProgress) => void;
   /** SigLIP (or CLIP) logit scale/bias given by the user: --logit-scale/--logit-bias or the settings. */
   logit?: { scale?: number; bias?: number; from: 'flags' | 'setting' };
-  /** ORT intra-op threads (default: all cores but one for decoding, at least 1). */
+  /** ORT intra-op threads in all (default: all cores), split evenly between the vision lanes. */
   threads?: number;
+  /**
+   * Vision sessions side by side on the CPU (default 2 where there are 2+ threads; 1 on an
+   * accelerator or an --encoder-url server). See workerTowers.ts for why.
+   */
+  lanes?: number;
+  /** Load the vision tower only: an extra lane (workerTowers.ts), never the first. */
+  visionOnly?: boolean;
   /** ORT execution provider (default auto: the platform's accelerator when it starts, else CPU). */
   device?: DeviceChoice;
   /** An Open Inference Protocol (KServe v2 / Triton) server that runs both towers (--encoder-url). */

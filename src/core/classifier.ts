@@ -57,6 +57,8 @@ export interface UsageTotals {
  */
 export interface Classifier {
   readonly info: ClassifierInfo;
+  /** Batches it works on at once (default 1); a run keeps one more in flight, being prepared. */
+  readonly concurrency?: number;
   /** Requests made and tokens reported so far (VLM classifiers; zero-shot has none). */
   usage?(): UsageTotals;
   /**

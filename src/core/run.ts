@@ -235,6 +235,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
   };
 
   const inFlight = new Set<Promise<void>>();
+  const maxInFlight = (classifier.concurrency ?? 1) + 1;
   let fatal: unknown;
   const launch = (batch: Loaded[]) => {
     const p = classifyAndWrite(batch).catch((e) => {
@@ -275,7 +276,7 @@ export async function runClassification(opts: RunOptions): Promise<RunSummary> {
       }
       pending.push(l);
       if (pending.length >= batchSize) {
-        while (inFlight.size >= 2) await Promise.race(inFlight);
+        while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
         launch(pending);
         pending = [];
       }

@@ -53,6 +53,8 @@ export interface Towers {
   /** Runs the joint model (onnx/model.onnx) on texts × one image: raw logits and both embeddings. */
   jointLogits(texts: string[], pixels: Float32Array, h: number, w: number): Promise<{ logits: number[]; text: Float32Array[]; image: Float32Array }>;
   dispose(): Promise<void>;
+  /** Image batches the towers can encode at once (vision lanes, workerTowers.ts; 1 when absent). */
+  lanes?: number;
   /** A pixel buffer of exactly `length` floats, reused across batches where the towers pool them. Contents are stale. */
   pixelBuffer?(length: number): Float32Array;
   /** Diagnostics, where the towers run in a worker: that thread's V8 heap (after a full GC when asked and possible). */
@@ -213,7 +215,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         continue;
       }
       try {
-        textM = await TextCls.from_pretrained(source, optionsFor(d) as never);
+        textM = cfg.visionOnly ? undefined : await TextCls.from_pretrained(source, optionsFor(d) as never);
         visionM = await VisionCls.from_pretrained(source, optionsFor(d) as never);
         device = d;
         break;
@@ -224,8 +226,8 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
         deviceNote ??= fallbackMessage(choice, d, e instanceof Error ? e.message : String(e));
       }
     }
-    if (!remote && (!textM || !visionM)) throw new Error('no device could start');
-    const [text, vision] = [textM!, visionM!];
+    if (!remote && ((!textM && !cfg.visionOnly) || !visionM)) throw new Error('no device could start');
+    const [text, vision] = [textM, visionM!];
     const common = optionsFor(device);
     const visionSession = (vision as unknown as { sessions?: { model?: OrtSession } } | undefined)?.sessions?.model;
     const tok = tokenizer as unknown as TokenizerLike;
@@ -266,6 +268,7 @@ export async function loadTowersDirect(cfg: ZeroShotConfig): Promise<Towers> {
           const b = tokenizeBatch(tok, texts, textMaxTokens, modelType);
           return remote.encodeText(b.ids, b.mask);
         }
+        if (!text) throw new Error('This vision lane has no text tower.');
         const out = (await text(textInputs(texts))) as Record<string, { dims: number[]; data: Float32Array }>;
         return rows(out[textOut]);
       },

@@ -1,16 +1,25 @@
-// The main-thread side of towerWorker: the same Towers interface, every call a message to the worker.
+// The main-thread side of towerWorker: the same Towers interface, every call a message to a worker.
+//
+// On the CPU the vision tower runs in lanes: two sessions side by side (each in its own worker, with
+// half the threads), not one session with all of them. ORT splits each operator between its threads
+// up front, so when anything else in the process (decoding, hashing, sidecar writes) takes a core
+// from one of them, the other waits at the operator's end: every millisecond of that work costs the
+// run a millisecond, not half of one. Two one-thread sessions have no such wait, and are also faster
+// alone (README, Performance). The second lane loads the vision tower only.
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadProgress } from '../../core/classifier';
 import type { ZeroShotConfig } from '../config';
+import { devicePlan, knownUnavailable } from '../device';
 import { ModelLoadError, type Towers, type WorkerHeap } from './modelLoader';
 
 type Flat = { data: Float32Array; n: number; d: number };
 const rows = (f: Flat) => Array.from({ length: f.n }, (_, i) => f.data.subarray(i * f.d, (i + 1) * f.d));
 
-/** Batches in flight plus one being filled. */
-const POOL_SIZE = 3;
+/** Batches in flight plus one being filled, per lane. */
+const POOL_PER_LANE = 2;
 
 function workerFile(): string {
   // Bundled: dist/towerWorker.js next to the bundle. From source (tests via tsx): the .ts file.
@@ -23,7 +32,17 @@ function own(a: Float32Array): Float32Array {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
 }
 
-export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
+type Meta = Omit<Towers, 'encodeText' | 'encodeImages' | 'jointLogits' | 'dispose' | 'tokenCounts'>;
+
+/** One worker with its towers: calls in, answers out; `busy` counts calls not yet answered. */
+interface Lane {
+  call<T>(op: string, args: unknown, transfer?: ArrayBuffer[], progress?: (p: LoadProgress) => void): Promise<T>;
+  busy: number;
+  meta: Meta;
+  close(): Promise<void>;
+}
+
+async function openLane(cfg: Omit<ZeroShotConfig, 'onProgress'>, onProgress?: (p: LoadProgress) => void): Promise<Lane> {
   const file = workerFile();
   // From source (tests run through tsx), the worker registers the TypeScript loader itself first.
   const worker = file.endsWith('.ts')
@@ -51,34 +70,70 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
   };
   worker.on('error', (e) => fail(new Error(`The model worker crashed: ${e.message}`)));
   worker.on('exit', (code) => fail(new Error(`The model worker exited (code ${code}).`)));
-  const call = <T>(op: string, args: unknown, transfer: ArrayBuffer[] = [], progress?: (p: LoadProgress) => void): Promise<T> => {
-    if (dead) return Promise.reject(dead);
-    const id = next++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
-      worker.ref();
-      worker.postMessage({ id, op, args }, transfer);
-    }).finally(() => {
-      if (!pending.size) worker.unref();
-    });
+  const lane: Lane = {
+    busy: 0,
+    meta: undefined as unknown as Meta,
+    call<T>(op: string, args: unknown, transfer: ArrayBuffer[] = [], progress?: (p: LoadProgress) => void): Promise<T> {
+      if (dead) return Promise.reject(dead);
+      const id = next++;
+      lane.busy++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
+        worker.ref();
+        worker.postMessage({ id, op, args }, transfer);
+      }).finally(() => {
+        lane.busy--;
+        if (!pending.size) worker.unref();
+      });
+    },
+    async close() {
+      if (!dead) await lane.call('dispose', {}).catch(() => undefined);
+      dead ??= new Error('The model was disposed.');
+      await worker.terminate();
+    },
   };
-  // Pixel buffers travel to the worker and back (transferred, never copied) and are reused.
-  const pool: Float32Array[] = [];
-  const { onProgress, ...plain } = cfg;
-  let meta: Omit<Towers, 'encodeText' | 'encodeImages' | 'jointLogits' | 'dispose' | 'tokenCounts'>;
   try {
-    meta = await call('load', plain, [], onProgress);
+    lane.meta = await lane.call<Meta>('load', cfg, [], onProgress);
   } catch (e) {
     await worker.terminate();
     throw e;
   }
+  return lane;
+}
+
+/** How many vision lanes, and ORT threads each: lanes only where the towers will run on the CPU. */
+export function lanePlan(cfg: Pick<ZeroShotConfig, 'threads' | 'lanes' | 'device' | 'encoderUrl'>, cores = os.availableParallelism()): { lanes: number; threads: number } {
+  const total = Math.max(1, cfg.threads ?? cores);
+  const onCpu = !cfg.encoderUrl && devicePlan(cfg.device ?? 'auto').find((d) => !knownUnavailable(d)) === 'cpu';
+  const lanes = onCpu ? Math.max(1, Math.min(cfg.lanes ?? 2, total)) : 1;
+  return { lanes, threads: Math.max(1, Math.floor(total / lanes)) };
+}
+
+export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
+  const { onProgress, ...plain } = cfg;
+  const plan = lanePlan(cfg);
+  const first = await openLane({ ...plain, threads: plan.threads }, onProgress);
+  const lanes = [first];
+  if (plan.lanes > 1 && first.meta.device === 'cpu') {
+    try {
+      for (let i = 1; i < plan.lanes; i++) lanes.push(await openLane({ ...plain, threads: plan.threads, device: 'cpu', visionOnly: true }));
+    } catch (e) {
+      await Promise.all(lanes.map((l) => l.close()));
+      throw e;
+    }
+  }
+  // The least busy lane (the first on a tie: it also answers text calls).
+  const idle = () => lanes.reduce((a, b) => (b.busy < a.busy ? b : a));
+  // Pixel buffers travel to a worker and back (transferred, never copied) and are reused.
+  const pool: Float32Array[] = [];
   return {
-    ...meta,
+    ...first.meta,
+    lanes: lanes.length,
     async encodeText(texts) {
-      return rows(await call<Flat>('encodeText', { texts }));
+      return rows(await first.call<Flat>('encodeText', { texts }));
     },
     tokenCounts(texts) {
-      return call<number[]>('tokenCounts', { texts });
+      return first.call<number[]>('tokenCounts', { texts });
     },
     pixelBuffer(length) {
       const i = pool.findIndex((b) => b.length === length);
@@ -86,21 +141,21 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
     },
     async encodeImages(pixels, n, h, w) {
       const px = own(pixels);
-      const r = await call<Flat & { pixels: Float32Array }>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]);
-      if (pool.length < POOL_SIZE) pool.push(r.pixels);
+      const r = await idle().call<Flat & { pixels: Float32Array }>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]);
+      if (pool.length < POOL_PER_LANE * lanes.length + 1) pool.push(r.pixels);
       return rows(r);
     },
     async jointLogits(texts, pixels, h, w) {
-      const r = await call<{ logits: number[]; text: Flat; image: Float32Array }>('joint', { texts, pixels, h, w });
+      const r = await first.call<{ logits: number[]; text: Flat; image: Float32Array }>('joint', { texts, pixels, h, w });
       return { logits: r.logits, text: rows(r.text), image: r.image };
     },
-    heap(gc = false) {
-      return call<WorkerHeap>('heap', { gc });
+    async heap(gc = false) {
+      // Every lane's heap, summed (each collected first when asked).
+      const hs = await Promise.all(lanes.map((l) => l.call<WorkerHeap>('heap', { gc })));
+      return hs.reduce((a, b) => ({ used: a.used + b.used, total: a.total + b.total, external: a.external + b.external, malloced: a.malloced + b.malloced }));
     },
     async dispose() {
-      if (!dead) await call('dispose', {}).catch(() => undefined);
-      dead ??= new Error('The model was disposed.');
-      await worker.terminate();
+      await Promise.all(lanes.map((l) => l.close()));
     },
   };
 }

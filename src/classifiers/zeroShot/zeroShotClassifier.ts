@@ -33,18 +33,22 @@ export interface EncoderStats {
 
 export class ZeroShotClassifier implements Classifier {
   readonly info: ClassifierInfo;
+  readonly concurrency: number;
   readonly stats: EncoderStats = { imagesEncoded: 0, textsEncoded: 0, imageCacheHits: 0 };
   /** Each distinct text's embedding, finished or still being encoded. */
   private textMemo = new Map<string, Promise<Float32Array>>();
   private setWarningMemo = new Map<string, Promise<string[]>>();
   private cache?: EmbeddingCache;
-  private inference: Promise<unknown> = Promise.resolve();
+  /** Model calls waiting for a free lane (one call per lane at a time). */
+  private waiting: (() => void)[] = [];
+  private running = 0;
 
   private constructor(
     readonly towers: Towers,
     private readonly cfg: ZeroShotConfig,
     readonly logit: LogitScale,
   ) {
+    this.concurrency = towers.lanes ?? 1;
     this.info = { kind: 'zero-shot', checkpoint: towers.checkpoint, revision: towers.revision, dtype: towers.dtype, device: towers.device, ...(towers.deviceNote ? { deviceNote: towers.deviceNote } : {}) };
   }
 
@@ -64,11 +68,17 @@ export class ZeroShotClassifier implements Classifier {
     return this.towers.modelType === 'clip' ? 'CLIP' : 'SigLIP';
   }
 
-  /** Serialises ORT runs: decoding of the next batch overlaps, inference does not oversubscribe cores. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.inference.then(fn, fn);
-    this.inference = run.catch(() => undefined);
-    return run;
+  /** At most one ORT run per lane: decoding of the next batch overlaps, inference does not oversubscribe cores. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
 // up front, so when anything else in the process (decoding, hashing, sidecar writes) takes a core
 // from one of them, the other waits at the operator's end: every millisecond of that work costs the
 // run a millisecond, not half of one. Two one-thread sessions have no such wait, and are also faster
-// alone (README, Performance). The second lane loads the vision tower only.
+// alone (README, Performance). The second lane loads the vision tower only, with the first batch.
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -114,21 +114,47 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
   const plan = lanePlan(cfg);
   const first = await openLane({ ...plain, threads: plan.threads }, onProgress);
   const lanes = [first];
-  if (plan.lanes > 1 && first.meta.device === 'cpu') {
-    try {
-      for (let i = 1; i < plan.lanes; i++) lanes.push(await openLane({ ...plain, threads: plan.threads, device: 'cpu', visionOnly: true }));
-    } catch (e) {
-      await Promise.all(lanes.map((l) => l.close()));
-      throw e;
-    }
-  }
-  // The least busy lane (the first on a tie: it also answers text calls).
-  const idle = () => lanes.reduce((a, b) => (b.busy < a.busy ? b : a));
+  const wanted = first.meta.device === 'cpu' ? plan.lanes : 1;
+  // The other lanes open with the first image batch (a text search never pays for them). If one
+  // cannot open (memory), the first lane carries on alone.
+  let opening: Promise<void> | undefined;
+  const openRest = () =>
+    (opening ??= (async () => {
+      for (let i = 1; i < wanted; i++) {
+        const lane = await openLane({ ...plain, threads: plan.threads, device: 'cpu', visionOnly: true }).catch(() => undefined);
+        if (!lane) return;
+        if (closed) return void (await lane.close());
+        lanes.push(lane);
+      }
+    })());
+  let closed = false;
+  // The least busy lane (the first on a tie: it also answers text calls); while the others are
+  // still opening, a batch that would queue behind the first waits for them instead.
+  const idle = async () => {
+    if (wanted > 1 && lanes.length < wanted && first.busy > 0) await openRest();
+    return lanes.reduce((a, b) => (b.busy < a.busy ? b : a));
+  };
   // Pixel buffers travel to a worker and back (transferred, never copied) and are reused.
   const pool: Float32Array[] = [];
+  const split = async (pixels: Float32Array, n: number, h: number, w: number) => {
+    const plane = 3 * h * w;
+    const per = Math.ceil(n / lanes.length);
+    const parts = await Promise.all(
+      lanes.map(async (lane, i) => {
+        const a = Math.min(n, i * per);
+        const b = Math.min(n, a + per);
+        if (a === b) return [];
+        const px = pixels.slice(a * plane, b * plane);
+        return rows(await lane.call<Flat>('encodeImages', { pixels: px, n: b - a, h, w }, [px.buffer as ArrayBuffer]));
+      }),
+    );
+    // The caller's buffer was only copied from: it goes back to the pool.
+    if (pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength && pool.length < POOL_PER_LANE * wanted + 1) pool.push(pixels);
+    return parts.flat();
+  };
   return {
     ...first.meta,
-    lanes: lanes.length,
+    lanes: wanted,
     async encodeText(texts) {
       return rows(await first.call<Flat>('encodeText', { texts }));
     },
@@ -140,9 +166,15 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
       return i >= 0 ? pool.splice(i, 1)[0] : new Float32Array(length);
     },
     async encodeImages(pixels, n, h, w) {
+      // A batch that finds every lane idle (a lone call: a probe, the first batch of a run) is split
+      // between them, so it still has every core.
+      if (wanted > 1 && n > 1 && lanes.every((l) => l.busy === 0)) {
+        await openRest();
+        if (lanes.length > 1 && lanes.every((l) => l.busy === 0)) return split(pixels, n, h, w);
+      }
       const px = own(pixels);
-      const r = await idle().call<Flat & { pixels: Float32Array }>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]);
-      if (pool.length < POOL_PER_LANE * lanes.length + 1) pool.push(r.pixels);
+      const r = await (await idle()).call<Flat & { pixels: Float32Array }>('encodeImages', { pixels: px, n, h, w }, [px.buffer as ArrayBuffer]);
+      if (pool.length < POOL_PER_LANE * wanted + 1) pool.push(r.pixels);
       return rows(r);
     },
     async jointLogits(texts, pixels, h, w) {
@@ -155,6 +187,8 @@ export async function loadTowersInWorker(cfg: ZeroShotConfig): Promise<Towers> {
       return hs.reduce((a, b) => ({ used: a.used + b.used, total: a.total + b.total, external: a.external + b.external, malloced: a.malloced + b.malloced }));
     },
     async dispose() {
+      closed = true;
+      await opening;
       await Promise.all(lanes.map((l) => l.close()));
     },
   };

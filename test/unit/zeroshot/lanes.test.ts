@@ -34,5 +34,10 @@ test('two lanes encode batches at once and give the embeddings one lane gives', 
   assert.ok(far(a, a1) < 1e-4 && far(b, b1) < 1e-4, `lanes disagree: ${far(a, a1)}, ${far(b, b1)}`);
   assert.ok(far(t, t1) < 1e-5);
   assert.notDeepEqual(Array.from(a[0]), Array.from(b[0]));
+  // A lone batch of 5 (split 3 + 2 between the lanes) comes back whole and in order.
+  const five = Float32Array.from({ length: 5 * plane }, (_, i) => Math.cos(i * 0.002));
+  const [s2, s1] = [await two.towers.encodeImages(five.slice(), 5, height, width), await one.towers.encodeImages(five.slice(), 5, height, width)];
+  assert.equal(s2.length, 5);
+  assert.ok(far(s2, s1) < 1e-4, `split batch disagrees: ${far(s2, s1)}`);
   await Promise.all([one.dispose(), two.dispose()]);
 });

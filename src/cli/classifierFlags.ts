@@ -89,6 +89,7 @@ async function createZeroShotFromFlags(a: ParsedArgs, o: { dtype: Dtype; io: Cli
     revision: flag(a, 'revision'),
     logit: logitFlags(a),
     threads: intFlag(a, 'threads', 1, 256),
+    lanes: intFlag(a, 'lanes', 1, 16),
     shardTag: o.shardTag,
     encoderUrl,
     device: choiceFlag(a, 'device', DEVICES) ?? (o.io.env?.IMAGE_TRIAGE_DEVICE ? deviceFromEnv(o.io.env.IMAGE_TRIAGE_DEVICE) : 'auto'),

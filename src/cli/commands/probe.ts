@@ -12,11 +12,11 @@ import { CLASSIFIER_FLAGS, createClassifierFromFlags } from '../classifierFlags'
 
 export const PROBE_USAGE =
   'usage: image-triage audit probe <folder> [--size N (20)] [--seed S] [--categories <file>] [--model …] [--dtype …] [--classifier zero-shot|vlm …] [--json]\n' +
-  '  The classifier is set up as classify sets it up: --model, --dtype, --revision, --cache-dir, --threads, --device,\n' +
-  '  --logit-scale/--logit-bias, --encoder-url [--send-images], --endpoint (--vlm-url), --vlm-model, --concurrency\n' +
+  '  The classifier is set up as classify sets it up: --model, --dtype, --revision, --cache-dir, --threads, --lanes,\n' +
+  '  --device, --logit-scale/--logit-bias, --encoder-url [--send-images], --endpoint (--vlm-url), --vlm-model, --concurrency\n' +
   '  (--vlm-concurrency), --vlm-timeout, --vlm-max-side, --cascade-when.';
 
-export const PROBE_ARGS: ArgSpec = { booleans: ['json', 'send-images'], values: ['size', 'seed', 'categories', 'model', 'dtype', 'cache-dir', 'revision', 'threads', ...CLASSIFIER_FLAGS] };
+export const PROBE_ARGS: ArgSpec = { booleans: ['json', 'send-images'], values: ['size', 'seed', 'categories', 'model', 'dtype', 'cache-dir', 'revision', 'threads', 'lanes', ...CLASSIFIER_FLAGS] };
 
 export async function probeCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   const a = parseArgs(argv, PROBE_ARGS);

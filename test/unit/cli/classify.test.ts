@@ -133,3 +133,24 @@ test('an unreadable file fails alone when run as an unprivileged user (real EACC
   const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   assert.deepEqual([s.classified, s.failed], [COLOURS.length + 3, 1]);
 });
+
+test('--lanes 1 and the default two lanes give the same labels; --lanes 0 is a usage error naming the range', async () => {
+  const { root, cache } = await folder();
+  const model = await tinyModel('clip');
+  const labels = async () =>
+    Object.fromEntries(
+      await Promise.all(COLOURS.map(async (c, i) => [c, (await sidecarOf(root, `${i % 2 ? 'colours/nested' : 'colours'}/${c}.png`))!.predictions['zero-shot']!.predicted_categories.map((p) => p.name)])),
+    );
+  const one = await cli(['classify', root, '--model', model, '--json', '--cache-dir', cache, '--batch', '2', '--threads', '2', '--lanes', '1', '--device', 'cpu']);
+  assert.equal(one.code, 0, one.err);
+  const first = await labels();
+  assert.deepEqual(first, Object.fromEntries(COLOURS.map((c) => [c, [c]])));
+  // A fresh cache, so every image is encoded again, by two lanes this time.
+  const two = await cli(['classify', root, '--model', model, '--json', '--cache-dir', await tempDir('cli-cache-'), '--batch', '2', '--threads', '2', '--lanes', '2', '--device', 'cpu', '--force']);
+  assert.equal(two.code, 0, two.err);
+  assert.equal(jsonLine(two.out).classified, COLOURS.length + 3);
+  assert.deepEqual(await labels(), first);
+  const bad = await cli(['classify', root, '--model', model, '--lanes', '0']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--lanes must be an integer from 1 to 16/);
+});

@@ -151,14 +151,14 @@ export class ClassifierProvider implements vscode.Disposable {
       throw new SetupError(`The model folder ${resolved.model} (imageTriage.model = "${s.model}") does not exist. Set imageTriage.model to a folder with config.json, tokenizer.json, preprocessor_config.json and onnx/*.onnx, or to a Hugging Face model id.`, 'imageTriage.model');
     }
     const cacheDir = this.ctx.globalStorageUri.fsPath;
-    const key = JSON.stringify(['zero-shot', resolved.model, s.dtype, s.revision, s.logit ?? null, s.device, s.encoderUrl]);
+    const key = JSON.stringify(['zero-shot', resolved.model, s.dtype, s.revision, s.logit ?? null, s.device, s.encoderUrl, s.lanes]);
     return {
       key,
       create: async (onProgress: (p: LoadProgress) => void): Promise<Classifier> => {
         const { createZeroShotClassifier } = await import('../classifiers/zeroShot');
         this.log.info(`Loading zero-shot model ${resolved.model} (${s.dtype}${resolved.isLocal ? ', local folder' : ', Hugging Face hub'}); cache ${cacheDir}`);
         const t0 = Date.now();
-        const c = await createZeroShotClassifier({ kind: 'zero-shot', model: resolved.model, dtype: s.dtype, cacheDir, allowRemote: !resolved.isLocal, onProgress, revision: s.revision || undefined, logit: s.logit, device: s.device, encoderUrl: s.encoderUrl || undefined });
+        const c = await createZeroShotClassifier({ kind: 'zero-shot', model: resolved.model, dtype: s.dtype, cacheDir, allowRemote: !resolved.isLocal, onProgress, revision: s.revision || undefined, logit: s.logit, device: s.device, encoderUrl: s.encoderUrl || undefined, lanes: s.lanes });
         const logit = (c as { logit?: { scale: number; bias: number; source: string } }).logit;
         this.log.info(`Model loaded in ${Date.now() - t0} ms: ${c.info.checkpoint} (revision ${c.info.revision}, device ${c.info.device})${logit ? `; logit scale ${logit.scale}, bias ${logit.bias} (${logit.source})` : ''}`);
         if (c.info.deviceNote) {

@@ -16,6 +16,8 @@ export interface Settings {
   /** imageTriage.logitScale / logitBias: for SigLIP checkpoints not in the known table. */
   logit?: { scale?: number; bias?: number; from: 'setting' };
   device: DeviceChoice;
+  /** imageTriage.lanes: vision sessions side by side on the CPU. */
+  lanes: number;
   /** imageTriage.encoderUrl: an Open Inference Protocol server running both towers ('' = run here). */
   encoderUrl: string;
   mode: 'fromFile' | Mode;
@@ -44,6 +46,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     logit: logitSetting(c.get('logitScale'), c.get('logitBias')),
     device: isDeviceChoice(c.get('device')) ? c.get<DeviceChoice>('device')! : 'auto',
     encoderUrl: (c.get<string>('encoderUrl') || '').trim(),
+    lanes: clampInt(c.get('lanes'), 1, 16, 2),
     mode: mode === 'single_label' || mode === 'multi_label' ? mode : 'fromFile',
     batchSize: clampInt(c.get('batchSize'), 1, 256, 16),
     thumbnailSize: clampInt(c.get('thumbnailSize'), 64, 512, 160),
